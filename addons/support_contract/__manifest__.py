@@ -1,0 +1,33 @@
+{
+    "name": "Support Contracts",
+    "summary": "Operations and Maintenance & Support agreements: minimum term, "
+    "instances, version upgrades, hourly-rate discount",
+    "version": "19.0.1.0.0",
+    "category": "Services",
+    "website": "https://github.com/odoo-support-contracts/support-contracts",
+    "author": "Odoo Support Contracts",
+    "maintainers": ["odoo-support-contracts"],
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "application": True,
+    "depends": ["subscription_oca"],
+    "data": [
+        "security/support_contract_security.xml",
+        "security/ir.model.access.csv",
+        "data/product_data.xml",
+        "data/ir_sequence_data.xml",
+        "views/sale_subscription_template_views.xml",
+        "views/sale_subscription_views.xml",
+        "views/support_instance_views.xml",
+        "views/support_upgrade_views.xml",
+        "views/product_template_views.xml",
+        "views/sale_subscription_templates.xml",
+        "views/support_contract_menus.xml",
+        "wizards/close_reason_wizard_views.xml",
+    ],
+    "demo": [
+        "demo/res_company_demo.xml",
+        "demo/support_contract_demo.xml",
+    ],
+    "installable": True,
+}

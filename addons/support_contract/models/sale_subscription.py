@@ -1,0 +1,275 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools.misc import format_date
+
+from ..tools import contract_dates
+
+
+class SaleSubscription(models.Model):
+    _inherit = "sale.subscription"
+
+    support_kind = fields.Selection(
+        related="template_id.support_kind",
+        store=True,
+        index=True,
+        string="Agreement kind",
+    )
+    support_minimum_term_months = fields.Integer(
+        related="template_id.support_minimum_term_months",
+        string="Minimum term (months)",
+    )
+    support_minimum_term_end = fields.Date(
+        string="Minimum term ends",
+        compute="_compute_support_minimum_term_end",
+        store=True,
+        help="The last day of the minimum term. An agreement closed before this "
+        "date stays in force and is billed until this date.",
+    )
+    support_contract_year = fields.Integer(
+        string="Contract year",
+        compute="_compute_support_contract_year",
+        help="The current 12-month contract year, counted from the start date.",
+    )
+    support_contract_year_start = fields.Date(
+        string="Contract year starts",
+        compute="_compute_support_contract_year",
+    )
+    support_contract_year_end = fields.Date(
+        string="Contract year ends",
+        compute="_compute_support_contract_year",
+    )
+    support_close_scheduled = fields.Boolean(
+        string="Closing scheduled",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Closing was asked for before the end of the minimum term: the "
+        "agreement ends at the end of its minimum term.",
+    )
+    support_hourly_discount = fields.Float(
+        related="template_id.support_hourly_discount",
+        string="Hourly-rate discount (%)",
+    )
+    support_instance_ids = fields.One2many(
+        comodel_name="support.instance",
+        inverse_name="agreement_id",
+        string="Instances",
+    )
+    support_instance_count = fields.Integer(
+        string="Instance count", compute="_compute_support_counts"
+    )
+    support_upgrade_ids = fields.One2many(
+        comodel_name="support.upgrade",
+        inverse_name="agreement_id",
+        string="Upgrades",
+    )
+    support_upgrade_count = fields.Integer(
+        string="Upgrade count", compute="_compute_support_counts"
+    )
+    support_upgrades_allowed = fields.Integer(
+        string="Upgrades per contract year",
+        compute="_compute_support_upgrades_left",
+    )
+    support_upgrades_left = fields.Integer(
+        string="Upgrades left this contract year",
+        compute="_compute_support_upgrades_left",
+    )
+
+    @api.depends("date_start", "template_id.support_minimum_term_months", "support_kind")
+    def _compute_support_minimum_term_end(self):
+        for agreement in self:
+            if agreement.support_kind and agreement.date_start:
+                agreement.support_minimum_term_end = contract_dates.minimum_term_end(
+                    agreement.date_start, agreement.support_minimum_term_months
+                )
+            else:
+                agreement.support_minimum_term_end = False
+
+    @api.depends("date_start", "support_kind")
+    @api.depends_context("date")
+    def _compute_support_contract_year(self):
+        today = fields.Date.context_today(self)
+        for agreement in self:
+            year = agreement._support_contract_year(today)
+            agreement.support_contract_year = year.number if year else 0
+            agreement.support_contract_year_start = year.start if year else False
+            agreement.support_contract_year_end = year.end if year else False
+
+    def _compute_support_counts(self):
+        for agreement in self:
+            agreement.support_instance_count = len(agreement.support_instance_ids)
+            agreement.support_upgrade_count = len(agreement.support_upgrade_ids)
+
+    @api.depends(
+        "support_kind",
+        "date_start",
+        "support_upgrade_ids.state",
+        "support_upgrade_ids.commencement_date",
+        "support_upgrade_ids.outside_entitlement",
+    )
+    @api.depends_context("date")
+    def _compute_support_upgrades_left(self):
+        today = fields.Date.context_today(self)
+        for agreement in self:
+            allowed = agreement._support_upgrades_allowed()
+            year = agreement._support_contract_year(today)
+            used = (
+                len(agreement.support_upgrade_ids._entitled_in_year(year))
+                if year
+                else 0
+            )
+            agreement.support_upgrades_allowed = allowed
+            agreement.support_upgrades_left = max(allowed - used, 0) if year else 0
+
+    # ------------------------------------------------------------------
+    # Business rules
+    # ------------------------------------------------------------------
+
+    def _support_contract_year(self, on_date):
+        """The contract year holding ``on_date``, or None."""
+        self.ensure_one()
+        if not (self.support_kind and self.date_start and on_date):
+            return None
+        return contract_dates.contract_year(self.date_start, on_date)
+
+    def _support_upgrades_allowed(self):
+        """Upgrades the agreement entitles its customer to per contract year."""
+        self.ensure_one()
+        if self.support_kind != "maintenance":
+            return 0
+        return self.template_id.support_upgrades_per_year
+
+    @api.model
+    def _support_running_domain(self, on_date):
+        """Agreements in force on ``on_date``: started, and not ended before it.
+
+        Closed agreements count for the dates they were in force, so a past
+        date gives the agreements that were running then.
+        """
+        return Domain.AND(
+            [
+                [("support_kind", "!=", False)],
+                [("stage_id.type", "in", ("in_progress", "post"))],
+                [("date_start", "<=", on_date)],
+                Domain.OR([[("date", "=", False)], [("date", ">=", on_date)]]),
+            ]
+        )
+
+    @api.model
+    def _support_running_for_partner(self, partner, on_date=None):
+        """The running agreements of ``partner``'s commercial partner."""
+        on_date = on_date or fields.Date.context_today(self)
+        commercial = partner.commercial_partner_id
+        if not commercial:
+            return self.browse()
+        return self.search(
+            Domain.AND(
+                [
+                    self._support_running_domain(on_date),
+                    [("partner_id", "child_of", commercial.id)],
+                ]
+            )
+        )
+
+    def _support_within_minimum_term(self, on_date=None):
+        self.ensure_one()
+        on_date = on_date or fields.Date.context_today(self)
+        return bool(
+            self.support_kind
+            and self.support_minimum_term_end
+            and on_date < self.support_minimum_term_end
+        )
+
+    def _support_close_notice(self):
+        """What closing the agreement today does, for the user to read first."""
+        self.ensure_one()
+        if not self._support_within_minimum_term():
+            return False
+        return self.env._(
+            "%(agreement)s has a minimum term until %(end)s. Closing it now does "
+            "not end it early: it stays in force and is billed every month until "
+            "%(end)s, then it ends.",
+            agreement=self.display_name,
+            end=self._support_format_date(self.support_minimum_term_end),
+        )
+
+    def _support_format_date(self, value):
+        return format_date(self.env, value) if value else ""
+
+    # ------------------------------------------------------------------
+    # Closing
+    # ------------------------------------------------------------------
+
+    def close_subscription(self, close_reason_id=False):
+        self.ensure_one()
+        if self._support_within_minimum_term():
+            end = self.support_minimum_term_end
+            self.write(
+                {
+                    "date": end,
+                    "recurring_rule_boundary": False,
+                    "close_reason_id": close_reason_id,
+                    "support_close_scheduled": True,
+                }
+            )
+            self.message_post(
+                body=self.env._(
+                    "Closing was asked for before the end of the minimum term. "
+                    "The agreement stays in force and is billed until %(end)s, "
+                    "then it ends.",
+                    end=self._support_format_date(end),
+                )
+            )
+            return True
+        today = fields.Date.context_today(self)
+        res = super(
+            SaleSubscription, self.with_context(support_closing=True)
+        ).close_subscription(close_reason_id)
+        if self.support_kind and (not self.date or self.date > today):
+            self.date = today
+        return res
+
+    def write(self, vals):
+        if vals.get("stage_id") and not self.env.context.get("support_closing"):
+            stage = self.env["sale.subscription.stage"].browse(vals["stage_id"])
+            if stage.type == "post":
+                early = self.filtered(lambda a: a._support_within_minimum_term())
+                if early:
+                    raise UserError(
+                        self.env._(
+                            "%(agreement)s cannot be moved to a closed stage before "
+                            "its minimum term ends on %(end)s. Use the Close button: "
+                            "the agreement then ends at the end of its minimum term.",
+                            agreement=early[0].display_name,
+                            end=self._support_format_date(
+                                early[0].support_minimum_term_end
+                            ),
+                        )
+                    )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_support_view_instances(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_contract.support_instance_action"
+        )
+        action["domain"] = [("agreement_id", "=", self.id)]
+        action["context"] = {
+            "default_agreement_id": self.id,
+            "default_partner_id": self.partner_id.id,
+        }
+        return action
+
+    def action_support_view_upgrades(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_contract.support_upgrade_action"
+        )
+        action["domain"] = [("agreement_id", "=", self.id)]
+        action["context"] = {"default_agreement_id": self.id}
+        return action

@@ -1,0 +1,5 @@
+from . import test_contract_dates
+from . import test_agreement
+from . import test_upgrade
+from . import test_discount
+from . import test_portal

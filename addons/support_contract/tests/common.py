@@ -1,0 +1,104 @@
+from datetime import date
+
+from odoo.tests import new_test_user
+from odoo.tests.common import TransactionCase
+
+
+class SupportContractCommon(TransactionCase):
+    """Templates, customers and a helper that starts agreements."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.currency = cls.company.currency_id
+        cls.pricelist = cls.env["product.pricelist"].create(
+            {"name": "Support test pricelist", "currency_id": cls.currency.id}
+        )
+        cls.stage_in_progress = cls.env.ref(
+            "subscription_oca.subscription_stage_in_progress"
+        )
+        cls.stage_closed = cls.env.ref("subscription_oca.subscription_stage_closed")
+        cls.fee_product = cls.env["product.product"].create(
+            {"name": "Upgrade fee (test)", "type": "service", "list_price": 12500}
+        )
+        cls.monthly_product = cls.env["product.product"].create(
+            {"name": "Monthly fee (test)", "type": "service", "list_price": 4900}
+        )
+        cls.hour_product = cls.env["product.product"].create(
+            {
+                "name": "Consulting hour (test)",
+                "type": "service",
+                "list_price": 1250,
+                "support_hourly_service": True,
+            }
+        )
+        cls.template_ops = cls.env["sale.subscription.template"].create(
+            {
+                "name": "Operations (test)",
+                "code": "TOPS",
+                "support_kind": "operations",
+                "support_hourly_discount": 10,
+                "support_upgrades_per_year": 0,
+            }
+        )
+        cls.template_msa = cls.env["sale.subscription.template"].create(
+            {
+                "name": "Maintenance and Support (test)",
+                "code": "TMSA",
+                "support_kind": "maintenance",
+                "support_hourly_discount": 15,
+                "support_upgrades_per_year": 1,
+                "support_upgrade_fee_product_id": cls.fee_product.id,
+            }
+        )
+        cls.template_plain = cls.env["sale.subscription.template"].create(
+            {"name": "Plain subscription (test)", "code": "PLAIN"}
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Kund Ett AB", "is_company": True}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Karin Ett", "parent_id": cls.customer.id}
+        )
+        cls.other_customer = cls.env["res.partner"].create(
+            {"name": "Kund Två AB", "is_company": True}
+        )
+        cls.support_user = new_test_user(
+            cls.env,
+            login="support_user_test",
+            groups="support_contract.group_support_user",
+        )
+        cls.support_manager = new_test_user(
+            cls.env,
+            login="support_manager_test",
+            groups="support_contract.group_support_manager",
+        )
+
+    @classmethod
+    def start_agreement(cls, template, partner, start, product=None):
+        """An agreement in progress since ``start``."""
+        return cls.env["sale.subscription"].create(
+            {
+                "partner_id": partner.id,
+                "template_id": template.id,
+                "pricelist_id": cls.pricelist.id,
+                "stage_id": cls.stage_in_progress.id,
+                "in_progress": True,
+                "date_start": start,
+                "sale_subscription_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": (product or cls.monthly_product).id,
+                            "product_uom_qty": 1,
+                        },
+                    )
+                ],
+            }
+        )
+
+
+D = date

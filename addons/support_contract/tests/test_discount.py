@@ -1,0 +1,87 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.tests import Form, tagged
+
+from .common import SupportContractCommon
+
+
+@tagged("post_install", "-at_install")
+class TestHourlyDiscount(SupportContractCommon):
+    def order_line(self, partner, product=None):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    (0, 0, {"product_id": (product or self.hour_product).id})
+                ],
+            }
+        )
+        return order.order_line
+
+    def invoice_line(self, partner, product=None, invoice_date=None):
+        form = Form(self.env["account.move"].with_context(default_move_type="out_invoice"))
+        form.partner_id = partner
+        if invoice_date:
+            form.invoice_date = invoice_date
+        with form.invoice_line_ids.new() as line:
+            line.product_id = product or self.hour_product
+        return form.save().invoice_line_ids
+
+    def test_customer_without_agreement_gets_no_discount(self):
+        self.assertEqual(self.order_line(self.customer).discount, 0)
+        self.assertEqual(self.invoice_line(self.customer).discount, 0)
+
+    def test_running_agreement_discounts_hourly_lines_for_all_contacts(self):
+        with freeze_time("2026-06-01"):
+            self.start_agreement(self.template_ops, self.customer, date(2026, 1, 1))
+            self.assertEqual(self.order_line(self.customer).discount, 10)
+            self.assertEqual(self.order_line(self.contact).discount, 10)
+            self.assertEqual(self.invoice_line(self.contact).discount, 10)
+            self.assertEqual(self.order_line(self.other_customer).discount, 0)
+
+    def test_other_products_keep_their_price(self):
+        with freeze_time("2026-06-01"):
+            self.start_agreement(self.template_ops, self.customer, date(2026, 1, 1))
+            self.assertEqual(
+                self.order_line(self.customer, self.monthly_product).discount, 0
+            )
+            self.assertEqual(
+                self.invoice_line(self.customer, self.monthly_product).discount, 0
+            )
+
+    def test_highest_discount_of_two_running_agreements_applies(self):
+        with freeze_time("2026-06-01"):
+            self.start_agreement(self.template_ops, self.customer, date(2026, 1, 1))
+            self.start_agreement(self.template_msa, self.customer, date(2026, 2, 1))
+            self.assertEqual(self.order_line(self.contact).discount, 15)
+
+    def test_discount_disappears_when_the_agreement_has_ended(self):
+        with freeze_time("2025-06-01"):
+            agreement = self.start_agreement(
+                self.template_ops, self.customer, date(2024, 1, 1)
+            )
+            self.assertEqual(self.order_line(self.customer).discount, 10)
+            agreement.close_subscription()
+        with freeze_time("2025-06-02"):
+            self.assertEqual(self.order_line(self.customer).discount, 0)
+            self.assertEqual(self.invoice_line(self.customer).discount, 0)
+            # An invoice dated while the agreement ran keeps the discount.
+            self.assertEqual(
+                self.invoice_line(self.customer, invoice_date=date(2025, 5, 31)).discount,
+                10,
+            )
+
+    def test_not_yet_started_agreement_gives_no_discount(self):
+        with freeze_time("2026-06-01"):
+            self.start_agreement(self.template_ops, self.customer, date(2026, 7, 1))
+            self.assertEqual(self.order_line(self.customer).discount, 0)
+
+    def test_changing_the_customer_updates_the_discount(self):
+        with freeze_time("2026-06-01"):
+            self.start_agreement(self.template_ops, self.customer, date(2026, 1, 1))
+            line = self.order_line(self.customer)
+            self.assertEqual(line.discount, 10)
+            line.order_id.partner_id = self.other_customer
+            self.assertEqual(line.discount, 0)

@@ -1,0 +1,137 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import SupportContractCommon
+
+
+@tagged("post_install", "-at_install")
+class TestUpgradeEntitlement(SupportContractCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agreement = cls.start_agreement(
+            cls.template_msa, cls.customer, date(2025, 3, 31)
+        )
+        cls.instance = cls.env["support.instance"].create(
+            {
+                "name": "Produktion",
+                "partner_id": cls.customer.id,
+                "agreement_id": cls.agreement.id,
+                "environment": "production",
+                "odoo_version": "17.0",
+            }
+        )
+
+    def new_upgrade(self, commencement, user=None, to_version="18.0"):
+        env = self.env(user=user) if user else self.env
+        return env["support.upgrade"].create(
+            {
+                "agreement_id": self.agreement.id,
+                "instance_id": self.instance.id,
+                "from_version": "17.0",
+                "to_version": to_version,
+                "commencement_date": commencement,
+            }
+        )
+
+    def test_first_upgrade_of_the_year_commences_and_makes_the_fee_due(self):
+        upgrade = self.new_upgrade(date(2025, 9, 1), user=self.support_user)
+        upgrade.action_start()
+        self.assertEqual(upgrade.state, "in_progress")
+        self.assertEqual(upgrade.contract_year, 1)
+        self.assertFalse(upgrade.outside_entitlement)
+        self.assertTrue(upgrade.fee_due)
+        self.assertEqual(upgrade.fee_product_id, self.fee_product)
+        self.assertTrue(self.currency.is_zero(upgrade.fee_amount - 12500))
+        upgrade.action_done()
+        self.assertEqual(self.instance.odoo_version, "18.0")
+
+    def test_second_upgrade_in_the_same_year_is_refused_naming_year_and_upgrade(self):
+        first = self.new_upgrade(date(2025, 4, 2))
+        first.action_start()
+        second = self.new_upgrade(
+            date(2026, 3, 30), user=self.support_user, to_version="19.0"
+        )
+        with self.assertRaises(UserError) as refusal:
+            second.action_start()
+        message = str(refusal.exception)
+        self.assertIn("contract year 1", message)
+        self.assertIn(first.display_name, message)
+        self.assertIn("Support Manager", message)
+        self.assertEqual(second.state, "draft")
+        self.assertFalse(second.fee_due)
+
+    def test_support_user_cannot_override_the_entitlement(self):
+        self.new_upgrade(date(2025, 4, 2)).action_start()
+        second = self.new_upgrade(date(2025, 6, 1), user=self.support_user)
+        with self.assertRaisesRegex(UserError, "Only a Support Manager"):
+            second.action_start_outside_entitlement()
+        self.assertEqual(second.state, "draft")
+
+    def test_manager_override_marks_the_upgrade_outside_the_entitlement(self):
+        self.new_upgrade(date(2025, 4, 2)).action_start()
+        second = self.new_upgrade(date(2025, 6, 1), user=self.support_manager)
+        second.action_start_outside_entitlement()
+        self.assertEqual(second.state, "in_progress")
+        self.assertTrue(second.outside_entitlement)
+        self.assertTrue(second.fee_due)
+        # The override does not use up anything: a third is still refused.
+        third = self.new_upgrade(date(2025, 7, 1), to_version="19.0")
+        with self.assertRaises(UserError):
+            third.action_start()
+
+    def test_next_contract_year_allows_a_new_upgrade(self):
+        self.new_upgrade(date(2026, 3, 30)).action_start()
+        # Contract year 2 of an agreement started 31 March starts on 31 March.
+        upgrade = self.new_upgrade(date(2026, 3, 31), to_version="19.0")
+        upgrade.action_start()
+        self.assertEqual(upgrade.contract_year, 2)
+        self.assertFalse(upgrade.outside_entitlement)
+
+    def test_cancelled_upgrade_gives_the_entitlement_back(self):
+        first = self.new_upgrade(date(2025, 4, 2))
+        first.action_start()
+        first.action_cancel()
+        self.assertFalse(first.fee_due)
+        second = self.new_upgrade(date(2025, 5, 2), to_version="19.0")
+        second.action_start()
+        self.assertEqual(second.state, "in_progress")
+
+    def test_upgrades_left_in_the_current_contract_year(self):
+        with freeze_time("2025-06-01"):
+            self.agreement.invalidate_recordset()
+            self.assertEqual(self.agreement.support_upgrades_left, 1)
+            self.new_upgrade(False).action_start()
+            self.agreement.invalidate_recordset()
+            self.assertEqual(self.agreement.support_upgrades_left, 0)
+            self.assertEqual(self.agreement.support_upgrades_allowed, 1)
+        with freeze_time("2026-04-01"):
+            self.agreement.invalidate_recordset()
+            self.assertEqual(self.agreement.support_upgrades_left, 1)
+
+    def test_starting_without_a_date_commences_today(self):
+        with freeze_time("2025-06-01"):
+            upgrade = self.new_upgrade(False)
+            upgrade.action_start()
+            self.assertEqual(upgrade.commencement_date, date(2025, 6, 1))
+
+    def test_operations_agreement_includes_no_upgrade(self):
+        ops = self.start_agreement(self.template_ops, self.customer, date(2025, 1, 1))
+        upgrade = self.env["support.upgrade"].create(
+            {
+                "agreement_id": ops.id,
+                "to_version": "19.0",
+                "commencement_date": date(2025, 6, 1),
+            }
+        )
+        with self.assertRaisesRegex(UserError, "includes no version upgrades"):
+            upgrade.action_start()
+
+    def test_upgrade_before_the_agreement_starts_is_refused(self):
+        upgrade = self.new_upgrade(date(2025, 3, 30))
+        with self.assertRaisesRegex(UserError, "cannot commence"):
+            upgrade.action_start()

@@ -1,0 +1,96 @@
+"""The project's commands fail with one clear paragraph, not a traceback."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITE = ROOT / "scripts" / "suite.py"
+
+
+def run_suite(*args, env=None, python=sys.executable):
+    return subprocess.run(
+        [python, str(SUITE), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_wrong_odoo_version_is_one_clear_paragraph_and_exit_2():
+    with tempfile.TemporaryDirectory() as fake:
+        package = Path(fake, "odoo")
+        package.mkdir()
+        Path(package, "__init__.py").write_text("")
+        Path(package, "release.py").write_text(
+            textwrap.dedent(
+                """
+                version_info = (18, 0, 0, "final", 0, "")
+                version = "18.0"
+                """
+            )
+        )
+        result = run_suite("test", env={"PYTHONPATH": fake})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "needs Odoo 19.0" in result.stderr
+    assert "it gives Odoo 18.0" in result.stderr
+    assert "README.md" in result.stderr
+
+
+def test_missing_odoo_is_one_clear_paragraph_and_exit_2():
+    # -S: a Python without site-packages, so `import odoo` finds nothing.
+    result = subprocess.run(
+        [sys.executable, "-S", str(SUITE), "run"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "needs Odoo 19.0" in result.stderr
+    assert "importing it fails" in result.stderr
+
+
+def test_make_reports_the_missing_odoo_through_the_makefile():
+    result = subprocess.run(
+        ["make", "-s", "-C", str(ROOT), "test", f"PYTHON={sys.executable} -S"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "needs Odoo 19.0" in result.stderr
+
+
+def test_unreachable_postgresql_is_a_clear_error_and_exit_2():
+    result = run_suite(
+        "check", env={"PGHOST": "127.0.0.1", "PGPORT": str(free_port())}
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "No usable PostgreSQL server at 127.0.0.1" in result.stderr
+    assert "PGHOST" in result.stderr
+
+
+def test_missing_postgresql_socket_is_a_clear_error_and_exit_2():
+    with tempfile.TemporaryDirectory() as nowhere:
+        result = run_suite("check", env={"PGHOST": nowhere})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert f"No usable PostgreSQL server at {nowhere}" in result.stderr
