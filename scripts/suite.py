@@ -50,7 +50,7 @@ def check_odoo():
     """Return ``odoo.release`` when ``import odoo`` gives Odoo 19.0."""
     found = None
     try:
-        import odoo.release as release  # noqa: PLC0415
+        from odoo import release
 
         found = release.version_info
     except ImportError as error:
@@ -72,7 +72,7 @@ def check_odoo():
 
 
 def odoo_source_dir():
-    import odoo.release  # noqa: PLC0415
+    import odoo.release
 
     return Path(odoo.release.__file__).resolve().parent.parent
 
@@ -99,7 +99,7 @@ def pg_where(params):
 
 
 def pg_connect(params, dbname="postgres"):
-    import psycopg2  # noqa: PLC0415
+    import psycopg2
 
     kwargs = {k: v for k, v in params.items() if v}
     return psycopg2.connect(dbname=dbname, connect_timeout=5, **kwargs)
@@ -136,7 +136,7 @@ def ensure_postgres():
     local Debian cluster is started when it is installed but down, and a
     superuser role for the current user is created when missing.
     """
-    import psycopg2  # noqa: PLC0415
+    import psycopg2
 
     params = pg_params()
     explicit = bool(params["host"] or params["port"])
@@ -192,7 +192,7 @@ def ensure_postgres():
 
 
 def create_local_role():
-    import getpass  # noqa: PLC0415
+    import getpass
 
     user = os.environ.get("PGUSER") or getpass.getuser()
     if user == "postgres":
@@ -240,7 +240,9 @@ def drop_database(params, dbname):
 def run_checked(cmd, **kwargs):
     result = subprocess.run(cmd, check=False, **kwargs)
     if result.returncode:
-        raise CommandError(f"This command failed ({result.returncode}): {' '.join(cmd)}")
+        raise CommandError(
+            f"This command failed ({result.returncode}): {' '.join(cmd)}"
+        )
     return result
 
 
@@ -251,7 +253,7 @@ def odoo_pins():
     cbor2 pin does not build on Python 3.11), so installing the project's
     requirements never changes a package Odoo uses.
     """
-    from importlib import metadata  # noqa: PLC0415
+    from importlib import metadata
 
     names = set()
     requirements = odoo_source_dir() / "requirements.txt"
@@ -279,7 +281,14 @@ def install_requirements():
     constraints = VAR_DIR / "odoo-constraints.txt"
     constraints.write_text("\n".join(odoo_pins()) + "\n")
     say("installing the Python requirements (Odoo's own pins kept)")
-    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ]
     cmd += ["-r", str(ROOT / "requirements.txt"), "-c", str(constraints)]
     run_checked(cmd)
     missing = [pkg for tool, pkg in DEBIAN_PACKAGES.items() if not shutil.which(tool)]
@@ -432,7 +441,9 @@ def cmd_test(args):
     finally:
         if not args.keep_db:
             drop_database(params, dbname)
-            shutil.rmtree(VAR_DIR / "test-data" / "filestore" / dbname, ignore_errors=True)
+            shutil.rmtree(
+                VAR_DIR / "test-data" / "filestore" / dbname, ignore_errors=True
+            )
 
 
 def cmd_bench(args):
@@ -442,6 +453,9 @@ def cmd_bench(args):
         install_requirements()
     bench_dir = ROOT / "bench"
     scripts = sorted(bench_dir.glob("bench_*.py"))
+    if not scripts:
+        say("no benchmark yet: later issues add bench/bench_*.py")
+        return 0
     status = 0
     for script in scripts:
         say(f"benchmark {script.name}")

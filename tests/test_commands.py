@@ -79,9 +79,7 @@ def test_make_reports_the_missing_odoo_through_the_makefile():
 
 
 def test_unreachable_postgresql_is_a_clear_error_and_exit_2():
-    result = run_suite(
-        "check", env={"PGHOST": "127.0.0.1", "PGPORT": str(free_port())}
-    )
+    result = run_suite("check", env={"PGHOST": "127.0.0.1", "PGPORT": str(free_port())})
     assert result.returncode == 2
     assert "Traceback" not in result.stderr + result.stdout
     assert "No usable PostgreSQL server at 127.0.0.1" in result.stderr

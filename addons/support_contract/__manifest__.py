@@ -28,6 +28,7 @@
     "demo": [
         "demo/res_company_demo.xml",
         "demo/support_contract_demo.xml",
+        "demo/res_lang_demo.xml",
     ],
     "installable": True,
 }

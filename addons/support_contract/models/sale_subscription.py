@@ -76,7 +76,9 @@ class SaleSubscription(models.Model):
         compute="_compute_support_upgrades_left",
     )
 
-    @api.depends("date_start", "template_id.support_minimum_term_months", "support_kind")
+    @api.depends(
+        "date_start", "template_id.support_minimum_term_months", "support_kind"
+    )
     def _compute_support_minimum_term_end(self):
         for agreement in self:
             if agreement.support_kind and agreement.date_start:

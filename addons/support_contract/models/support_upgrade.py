@@ -167,10 +167,12 @@ class SupportUpgrade(models.Model):
         if not year:
             return self.browse()
         return self.filtered(
-            lambda u: u.state in COMMENCED_STATES
-            and not u.outside_entitlement
-            and u.commencement_date
-            and year.start <= u.commencement_date <= year.end
+            lambda u: (
+                u.state in COMMENCED_STATES
+                and not u.outside_entitlement
+                and u.commencement_date
+                and year.start <= u.commencement_date <= year.end
+            )
         )
 
     def _check_entitlement(self):

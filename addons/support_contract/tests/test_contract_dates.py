@@ -1,4 +1,5 @@
 from datetime import date
+from itertools import pairwise
 from unittest import TestCase
 
 from ..tools.contract_dates import (
@@ -48,7 +49,7 @@ class TestContractDates(TestCase):
         self.assertEqual(years[0].end, date(2025, 2, 27))
         self.assertEqual(years[3].end, date(2028, 2, 28))
         # Every day belongs to exactly one year, with no gap or overlap.
-        for earlier, later in zip(years, years[1:], strict=False):
+        for earlier, later in pairwise(years):
             self.assertEqual((later.start - earlier.end).days, 1)
         self.assertEqual(contract_year(start, date(2028, 2, 28)).number, 4)
         self.assertEqual(contract_year(start, date(2028, 2, 29)).number, 5)

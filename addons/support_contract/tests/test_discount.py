@@ -21,7 +21,9 @@ class TestHourlyDiscount(SupportContractCommon):
         return order.order_line
 
     def invoice_line(self, partner, product=None, invoice_date=None):
-        form = Form(self.env["account.move"].with_context(default_move_type="out_invoice"))
+        form = Form(
+            self.env["account.move"].with_context(default_move_type="out_invoice")
+        )
         form.partner_id = partner
         if invoice_date:
             form.invoice_date = invoice_date
@@ -69,7 +71,9 @@ class TestHourlyDiscount(SupportContractCommon):
             self.assertEqual(self.invoice_line(self.customer).discount, 0)
             # An invoice dated while the agreement ran keeps the discount.
             self.assertEqual(
-                self.invoice_line(self.customer, invoice_date=date(2025, 5, 31)).discount,
+                self.invoice_line(
+                    self.customer, invoice_date=date(2025, 5, 31)
+                ).discount,
                 10,
             )
 

@@ -107,6 +107,4 @@ class TestAgreementPortal(SupportContractCommon, HttpCase):
             Agreement.search([("support_kind", "!=", False)]), self.agreement_one
         )
         Instance = self.env["support.instance"].with_user(self.portal_one)
-        self.assertEqual(
-            Instance.search([]).partner_id, self.customer
-        )
+        self.assertEqual(Instance.search([]).partner_id, self.customer)

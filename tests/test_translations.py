@@ -1,0 +1,55 @@
+"""Every user-facing string of the suite has a Swedish translation."""
+
+from pathlib import Path
+
+import polib
+
+from odoo.tests import TransactionCase, tagged
+from odoo.tools.translate import TranslationModuleReader
+
+ADDONS = Path(__file__).resolve().parent.parent / "addons"
+SUITE_ADDONS = ("support_contract", "support_helpdesk_scope", "support_billing")
+
+
+@tagged("post_install", "-at_install")
+class TestSwedishTranslations(TransactionCase):
+    def source_terms(self, module):
+        reader = TranslationModuleReader(self.env.cr, modules=[module])
+        return {source for mod, *_x, source, _v, _c in reader if mod == module}
+
+    def test_sv_po_translates_every_term_odoo_extracts(self):
+        for module in SUITE_ADDONS:
+            with self.subTest(module=module):
+                po_path = ADDONS / module / "i18n" / "sv.po"
+                self.assertTrue(po_path.exists(), f"{module} ships no i18n/sv.po")
+                catalog = {
+                    entry.msgid: entry.msgstr
+                    for entry in polib.pofile(str(po_path))
+                    if not entry.obsolete
+                }
+                missing = sorted(
+                    term
+                    for term in self.source_terms(module)
+                    if not catalog.get(term, "").strip()
+                )
+                self.assertFalse(
+                    missing,
+                    f"{module}/i18n/sv.po lacks {len(missing)} translation(s): "
+                    f"{missing[:10]}",
+                )
+
+    def test_swedish_placeholders_match_the_english(self):
+        import re
+
+        placeholder = re.compile(r"%\(\w+\)s|%s|%d")
+        for module in SUITE_ADDONS:
+            po_path = ADDONS / module / "i18n" / "sv.po"
+            if not po_path.exists():
+                continue
+            for entry in polib.pofile(str(po_path)):
+                if entry.msgstr:
+                    self.assertEqual(
+                        sorted(placeholder.findall(entry.msgid)),
+                        sorted(placeholder.findall(entry.msgstr)),
+                        f"{module}: {entry.msgid!r}",
+                    )
