@@ -337,6 +337,42 @@ def write_config(params, name, dbname, extra=None):
     return path
 
 
+def install_problems(log_text):
+    """Lines of an Odoo install log that mean the install is not right.
+
+    Odoo logs a failed demo file as a mere warning and goes on without the
+    module's demo data: that counts as a failure here.
+    """
+    markers = (" ERROR ", " CRITICAL ", "demo data failed to install", "Traceback")
+    return [line for line in log_text.splitlines() if any(m in line for m in markers)]
+
+
+def install_suite(config, dbname, install_args, log):
+    """Install or update the suite; any install problem stops the command."""
+    with log.open("w") as logfile:
+        result = subprocess.run(
+            odoo_cmd(
+                config,
+                "-d",
+                dbname,
+                *install_args,
+                "--stop-after-init",
+                "--log-level=warn",
+            ),
+            stdout=logfile,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    text = log.read_text()
+    problems = install_problems(text)
+    if result.returncode or problems:
+        print(text[-6000:], file=sys.stderr)
+        raise CommandError(
+            f"Installing the suite in {dbname} failed ({len(problems)} problem(s)); "
+            f"the whole log is in {log}."
+        )
+
+
 def odoo_cmd(config, *args):
     return [sys.executable, "-m", "odoo", "server", "-c", str(config), *args]
 
@@ -362,14 +398,17 @@ def cmd_run(args):
     modules = ",".join(SUITE_ADDONS)
     if database_exists(params, DEMO_DB):
         say(f"updating the database {DEMO_DB}")
-        run_checked(odoo_cmd(config, "-d", DEMO_DB, "-u", modules, "--stop-after-init"))
+        install_args = ["-u", modules]
     else:
-        say(f"creating the database {DEMO_DB} with the demo data")
-        run_checked(
-            odoo_cmd(
-                config, "-d", DEMO_DB, "-i", modules, "--with-demo", "--stop-after-init"
-            )
-        )
+        say(f"creating the database {DEMO_DB} with the demo data (a few minutes)")
+        install_args = ["-i", modules, "--with-demo"]
+    try:
+        install_suite(config, DEMO_DB, install_args, VAR_DIR / "run-install.log")
+    except CommandError:
+        if "-i" in install_args:
+            # Never leave a half-made demo database for the next run to update.
+            drop_database(params, DEMO_DB)
+        raise
     print(
         textwrap.dedent(
             f"""
@@ -398,31 +437,12 @@ def cmd_test(args):
     )
     try:
         say(f"installing the suite in the throwaway database {dbname}")
-        log = VAR_DIR / "test-install.log"
-        with log.open("w") as logfile:
-            result = subprocess.run(
-                odoo_cmd(
-                    config,
-                    "-d",
-                    dbname,
-                    "-i",
-                    ",".join(SUITE_ADDONS),
-                    "--with-demo",
-                    "--stop-after-init",
-                    "--log-level=warn",
-                ),
-                stdout=logfile,
-                stderr=subprocess.STDOUT,
-                check=False,
-            )
-        install_errors = [
-            line
-            for line in log.read_text().splitlines()
-            if " ERROR " in line or " CRITICAL " in line
-        ]
-        if result.returncode or install_errors:
-            print(log.read_text()[-6000:])
-            raise CommandError(f"Installing the suite failed: see {log}.")
+        install_suite(
+            config,
+            dbname,
+            ["-i", ",".join(SUITE_ADDONS), "--with-demo"],
+            VAR_DIR / "test-install.log",
+        )
         targets = args.targets or [str(ADDONS_DIR), str(ROOT / "tests")]
         cmd = [
             sys.executable,

@@ -31,6 +31,10 @@ class SaleSubscription(models.Model):
         compute="_compute_support_contract_year",
         help="The current 12-month contract year, counted from the start date.",
     )
+    support_contract_year_display = fields.Char(
+        string="Current contract year",
+        compute="_compute_support_contract_year",
+    )
     support_contract_year_start = fields.Date(
         string="Contract year starts",
         compute="_compute_support_contract_year",
@@ -97,6 +101,16 @@ class SaleSubscription(models.Model):
             agreement.support_contract_year = year.number if year else 0
             agreement.support_contract_year_start = year.start if year else False
             agreement.support_contract_year_end = year.end if year else False
+            agreement.support_contract_year_display = (
+                self.env._(
+                    "Year %(number)s: %(start)s to %(end)s",
+                    number=year.number,
+                    start=format_date(self.env, year.start),
+                    end=format_date(self.env, year.end),
+                )
+                if year
+                else False
+            )
 
     def _compute_support_counts(self):
         for agreement in self:

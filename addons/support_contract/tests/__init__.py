@@ -3,3 +3,4 @@ from . import test_agreement
 from . import test_upgrade
 from . import test_discount
 from . import test_portal
+from . import test_demo
