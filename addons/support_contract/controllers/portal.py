@@ -80,12 +80,54 @@ class SupportAgreementPortal(CustomerPortal):
         if not agreement_sudo.support_kind:
             return request.redirect("/my")
         values = self._prepare_portal_layout_values()
+        repositories = agreement_sudo.support_repository_ids.filtered("active")
+        history = repositories.snapshot_ids.filtered(
+            lambda s: s.state == "applied"
+        ).sorted("date")
         values.update(
             {
                 "agreement": agreement_sudo,
                 "instances": agreement_sudo.support_instance_ids.filtered("active"),
                 "upgrades": agreement_sudo.support_upgrade_ids,
+                "repositories": repositories,
+                "latest_counts": {
+                    repo.id: repo.snapshot_ids.filtered(lambda s: s.state == "applied")[
+                        :1
+                    ]
+                    for repo in repositories
+                },
+                "count_history": history.sorted("date", reverse=True),
+                "code_line_chart": self._support_code_line_chart(history),
+                "code_line_line": agreement_sudo._support_code_line_line(),
                 "page_name": "support_agreement",
             }
         )
         return request.render("support_contract.portal_my_agreement", values)
+
+    def _support_code_line_chart(self, snapshots, width=600, height=160):
+        """Points of a small SVG line chart: the agreement's charged code lines
+        after each count, oldest first (every repository at its latest count).
+        """
+        current, totals = {}, []
+        for snapshot in snapshots.sorted(lambda s: (s.date, s.id)):
+            current[snapshot.repository_id.id] = snapshot.billable_code_lines
+            totals.append((snapshot.date.date(), sum(current.values())))
+        if not totals:
+            return {}
+        peak = max(value for _day, value in totals) or 1
+        step = width / max(len(totals) - 1, 1)
+        points = [
+            {
+                "x": round(index * step if len(totals) > 1 else width / 2, 1),
+                "y": round(height - height * value / peak, 1),
+                "label": day,
+                "value": value,
+            }
+            for index, (day, value) in enumerate(totals)
+        ]
+        return {
+            "width": width,
+            "height": height,
+            "points": points,
+            "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
+        }

@@ -4,5 +4,11 @@ from . import res_partner
 from . import sale_order_line
 from . import sale_subscription
 from . import sale_subscription_template
+from . import support_cloc_cache
+from . import support_cloc_override
+from . import support_cloc_snapshot
+from . import support_cloc_snapshot_issue
+from . import support_cloc_snapshot_line
 from . import support_instance
+from . import support_repository
 from . import support_upgrade

@@ -1,9 +1,11 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools.misc import format_date
 
-from ..tools import contract_dates
+from ..tools import contract_dates, pricing
 
 
 class SaleSubscription(models.Model):
@@ -71,6 +73,27 @@ class SaleSubscription(models.Model):
     support_upgrade_count = fields.Integer(
         string="Upgrade count", compute="_compute_support_counts"
     )
+    support_repository_ids = fields.One2many(
+        comodel_name="support.repository",
+        inverse_name="agreement_id",
+        string="Repositories",
+    )
+    support_repository_count = fields.Integer(
+        string="Repository count", compute="_compute_support_counts"
+    )
+    support_code_lines = fields.Integer(
+        string="Code lines",
+        compute="_compute_support_code_lines",
+        help="The code lines that set the price: the sum of the last applied "
+        "count of each active repository, addons not charged left out.",
+    )
+    support_code_line_block = fields.Integer(
+        related="template_id.support_code_line_block", string="Lines per block"
+    )
+    support_code_line_product_id = fields.Many2one(
+        related="template_id.support_code_line_product_id",
+        string="Code-line product",
+    )
     support_upgrades_allowed = fields.Integer(
         string="Upgrades per contract year",
         compute="_compute_support_upgrades_left",
@@ -79,6 +102,15 @@ class SaleSubscription(models.Model):
         string="Upgrades left this contract year",
         compute="_compute_support_upgrades_left",
     )
+
+    @api.depends(
+        "sale_subscription_line_ids.price_subtotal",
+        "sale_subscription_line_ids.amount_tax_line_amount",
+    )
+    def _compute_total(self):
+        # subscription_oca only depends on the lines themselves: a new
+        # quantity or price on a line must update the recurring amounts too.
+        return super()._compute_total()
 
     @api.depends(
         "date_start", "template_id.support_minimum_term_months", "support_kind"
@@ -116,6 +148,18 @@ class SaleSubscription(models.Model):
         for agreement in self:
             agreement.support_instance_count = len(agreement.support_instance_ids)
             agreement.support_upgrade_count = len(agreement.support_upgrade_ids)
+            agreement.support_repository_count = len(agreement.support_repository_ids)
+
+    @api.depends(
+        "support_repository_ids.last_code_lines", "support_repository_ids.active"
+    )
+    def _compute_support_code_lines(self):
+        for agreement in self:
+            agreement.support_code_lines = sum(
+                agreement.support_repository_ids.filtered("active").mapped(
+                    "last_code_lines"
+                )
+            )
 
     @api.depends(
         "support_kind",
@@ -212,6 +256,122 @@ class SaleSubscription(models.Model):
 
     def _support_format_date(self, value):
         return format_date(self.env, value) if value else ""
+
+    # ------------------------------------------------------------------
+    # Price from the code-line count
+    # ------------------------------------------------------------------
+
+    def _support_code_line_line(self):
+        self.ensure_one()
+        product = self.support_code_line_product_id
+        return self.sale_subscription_line_ids.filtered(
+            lambda line: line.product_id == product
+        )[:1]
+
+    def _support_apply_code_lines(self, snapshot, previous):
+        """Set the code-line quantity from the repositories' applied counts.
+
+        Only the subscription line changes: invoices already made keep theirs,
+        the next invoice takes the new quantity. The chatter records the
+        change with the per-addon differences and the customer is emailed.
+        """
+        self.ensure_one()
+        product = self.support_code_line_product_id
+        if self.support_kind != "maintenance" or not product:
+            return False
+        self.invalidate_recordset(["support_code_lines"])
+        code_lines = self.support_code_lines
+        quantity = pricing.code_line_quantity(code_lines, self.support_code_line_block)
+        line = self._support_code_line_line()
+        old_quantity = line.product_uom_qty if line else 0
+        if not line or old_quantity != quantity:
+            values = {
+                "product_uom_qty": quantity,
+                # The pricelist's price for this quantity, so volume tiers are
+                # ordinary pricelist rules with a minimum quantity.
+                "price_unit": self._support_code_line_price(quantity),
+                "discount": 0.0,
+            }
+            if line:
+                line.write(values)
+            else:
+                line = self.env["sale.subscription.line"].create(
+                    {
+                        "sale_subscription_id": self.id,
+                        "product_id": product.id,
+                        **values,
+                    }
+                )
+        if old_quantity == quantity:
+            return False
+        differences = snapshot._differences(previous)
+        facts = {
+            "old_quantity": int(old_quantity),
+            "new_quantity": quantity,
+            "code_lines": code_lines,
+            "block": self.support_code_line_block,
+            "unit_price": line.price_unit,
+            "repository": snapshot.repository_id.display_name,
+            "commit": snapshot.commit,
+            "differences": differences,
+        }
+        self.message_post(body=self._support_code_line_note(facts))
+        template = self.env.ref(
+            "support_contract.mail_template_code_lines_changed",
+            raise_if_not_found=False,
+        )
+        if template and self.partner_id.email:
+            self.with_context(support_code_line_change=facts).message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.partner_id.ids,
+            )
+        return True
+
+    def _support_code_line_price(self, quantity):
+        self.ensure_one()
+        product = self.support_code_line_product_id
+        if not self.pricelist_id:
+            return product.lst_price
+        return self.pricelist_id._get_product_price(
+            product,
+            quantity or 1.0,
+            currency=self.currency_id,
+            date=fields.Date.context_today(self),
+        )
+
+    def _support_code_line_note(self, facts):
+        rows = Markup("").join(
+            Markup("<li>%s: %s → %s</li>") % (name, old, new)
+            for name, old, new in facts["differences"]
+        )
+        body = Markup("<p>%s</p>") % self.env._(
+            "New code-line count of %(repository)s (commit %(commit)s): "
+            "%(lines)s code lines, quantity %(old)s → %(new)s blocks of "
+            "%(block)s lines from the next invoice on.",
+            repository=facts["repository"],
+            commit=facts["commit"][:12],
+            lines=facts["code_lines"],
+            old=facts["old_quantity"],
+            new=facts["new_quantity"],
+            block=facts["block"],
+        )
+        if rows:
+            body += Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._("Code lines per addon:"),
+                rows,
+            )
+        return body
+
+    def action_support_view_repositories(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_contract.support_repository_action"
+        )
+        action["domain"] = [("agreement_id", "=", self.id)]
+        action["context"] = {"default_agreement_id": self.id}
+        return action
 
     # ------------------------------------------------------------------
     # Closing

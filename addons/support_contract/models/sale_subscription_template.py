@@ -36,6 +36,19 @@ class SaleSubscriptionTemplate(models.Model):
         help="One-time charge due when an upgrade commences: administration "
         "and provisioning of test, development and database instances.",
     )
+    support_code_line_product_id = fields.Many2one(
+        comodel_name="product.product",
+        string="Code-line product",
+        domain=[("sale_ok", "=", True)],
+        help="The product of the monthly fee from the code-line count; its "
+        "unit is a block of code lines, priced by the agreement's pricelist.",
+    )
+    support_code_line_block = fields.Integer(
+        string="Lines per block",
+        default=100,
+        help="The code-line product is charged per block of this many lines, "
+        "rounded up.",
+    )
     support_hourly_discount = fields.Float(
         string="Hourly-rate discount (%)",
         digits="Discount",
@@ -50,6 +63,10 @@ class SaleSubscriptionTemplate(models.Model):
     _support_upgrades_positive = models.Constraint(
         "CHECK(support_upgrades_per_year >= 0)",
         "The number of upgrades per contract year cannot be negative.",
+    )
+    _support_block_positive = models.Constraint(
+        "CHECK(support_code_line_block > 0)",
+        "A block of code lines must hold at least one line.",
     )
     _support_discount_range = models.Constraint(
         "CHECK(support_hourly_discount >= 0 AND support_hourly_discount <= 100)",

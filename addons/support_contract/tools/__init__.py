@@ -1,1 +1,2 @@
 from . import contract_dates
+from . import pricing

@@ -1,0 +1,140 @@
+from odoo import api, fields, models
+
+
+class SupportClocSnapshot(models.Model):
+    _name = "support.cloc.snapshot"
+    _description = "Code-line count"
+    _order = "date desc, id desc"
+    _rec_name = "commit"
+
+    repository_id = fields.Many2one(
+        "support.repository",
+        string="Repository",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    agreement_id = fields.Many2one(
+        related="repository_id.agreement_id", store=True, index=True
+    )
+    partner_id = fields.Many2one(related="repository_id.partner_id", store=True)
+    company_id = fields.Many2one(related="repository_id.company_id", store=True)
+    commit = fields.Char(required=True, readonly=True)
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    state = fields.Selection(
+        selection=[
+            ("counted", "Counted"),
+            ("to_confirm", "To confirm"),
+            ("applied", "Applied"),
+        ],
+        default="counted",
+        required=True,
+        readonly=True,
+        help="Applied: this count sets the agreement's quantity. To confirm: "
+        "the count dropped more than allowed and waits for a person.",
+    )
+    line_ids = fields.One2many(
+        "support.cloc.snapshot.line", "snapshot_id", string="Addons", readonly=True
+    )
+    issue_ids = fields.One2many(
+        "support.cloc.snapshot.issue",
+        "snapshot_id",
+        string="Files not counted",
+        readonly=True,
+    )
+    code_lines = fields.Integer(
+        compute="_compute_totals", store=True, help="Code lines of every addon."
+    )
+    billable_code_lines = fields.Integer(
+        compute="_compute_totals",
+        store=True,
+        help="Code lines of the addons that are charged (overrides excluded).",
+    )
+    total_lines = fields.Integer(compute="_compute_totals", store=True)
+    issue_count = fields.Integer(compute="_compute_totals", store=True)
+
+    @api.depends("line_ids.code_lines", "line_ids.excluded", "issue_ids")
+    def _compute_totals(self):
+        for snapshot in self:
+            lines = snapshot.line_ids
+            snapshot.code_lines = sum(lines.mapped("code_lines"))
+            snapshot.billable_code_lines = sum(
+                lines.filtered(lambda line: not line.excluded).mapped("code_lines")
+            )
+            snapshot.total_lines = sum(lines.mapped("total_lines"))
+            snapshot.issue_count = len(snapshot.issue_ids)
+
+    @api.model
+    def _create_from_count(self, repository, commit, modules):
+        """A snapshot of ``modules`` ([ModuleCount]); overrides applied now."""
+        overrides = {o.module_name: o for o in repository.override_ids}
+        lines, issues = [], []
+        for module in modules:
+            override = overrides.get(module.name)
+            lines.append(
+                fields.Command.create(
+                    {
+                        "module_name": module.name,
+                        "path": module.path,
+                        "code_lines": module.code,
+                        "other_lines": module.other,
+                        "total_lines": module.total,
+                        "excluded": bool(override),
+                        "exclusion_reason": override.reason if override else False,
+                    }
+                )
+            )
+            for path, reason in sorted(module.errors.items()):
+                issues.append(
+                    fields.Command.create(
+                        {
+                            "module_name": module.name,
+                            "path": path,
+                            "reason": str(reason),
+                        }
+                    )
+                )
+        return self.create(
+            {
+                "repository_id": repository.id,
+                "commit": commit,
+                "line_ids": lines,
+                "issue_ids": issues,
+            }
+        )
+
+    def _apply(self):
+        """Make this count the repository's current one and reprice."""
+        self.ensure_one()
+        repository = self.repository_id
+        previous = repository.snapshot_ids.filtered(
+            lambda s: s.state == "applied" and s != self
+        )[:1]
+        self.state = "applied"
+        repository.write(
+            {
+                "state": "ok",
+                "last_commit": self.commit,
+                "last_code_lines": self.billable_code_lines,
+                "last_count_date": self.date,
+                "last_error": False,
+            }
+        )
+        repository.agreement_id._support_apply_code_lines(self, previous)
+
+    def _differences(self, previous):
+        """[(addon, old code lines, new code lines)] that changed, by name."""
+        old = {
+            line.module_name: (0 if line.excluded else line.code_lines)
+            for line in previous.line_ids
+        }
+        new = {
+            line.module_name: (0 if line.excluded else line.code_lines)
+            for line in self.line_ids
+        }
+        return [
+            (name, old.get(name, 0), new.get(name, 0))
+            for name in sorted(set(old) | set(new))
+            if old.get(name, 0) != new.get(name, 0)
+        ]

@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+
+class SupportClocSnapshotLine(models.Model):
+    _name = "support.cloc.snapshot.line"
+    _description = "Code lines of one addon"
+    _order = "code_lines desc, module_name"
+
+    snapshot_id = fields.Many2one(
+        "support.cloc.snapshot", required=True, index=True, ondelete="cascade"
+    )
+    module_name = fields.Char(string="Addon", required=True)
+    path = fields.Char()
+    code_lines = fields.Integer(string="Code")
+    other_lines = fields.Integer(string="Other")
+    total_lines = fields.Integer(string="Total")
+    excluded = fields.Boolean(
+        string="Not charged", help="An override excludes this addon from the price."
+    )
+    exclusion_reason = fields.Char(string="Why not charged")

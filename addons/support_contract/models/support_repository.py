@@ -1,0 +1,530 @@
+import logging
+import os
+import time
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import file_path
+
+from ..tools import cloc_count, demo_git, git_repo
+
+_logger = logging.getLogger(__name__)
+
+PARAM_ALLOW_LOCAL = "support_contract.allow_local_repositories"
+PARAM_MAX_DROP = "support_contract.cloc_max_drop_percent"
+DEFAULT_MAX_DROP = 30.0
+CRON_BATCH = 10
+
+
+class SupportRepository(models.Model):
+    _name = "support.repository"
+    _description = "Customer repository"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "agreement_id, name, id"
+
+    name = fields.Char(compute="_compute_name", store=True, readonly=False)
+    active = fields.Boolean(default=True)
+    agreement_id = fields.Many2one(
+        comodel_name="sale.subscription",
+        string="Agreement",
+        required=True,
+        index=True,
+        tracking=True,
+        domain=[("support_kind", "=", "maintenance")],
+        check_company=True,
+    )
+    partner_id = fields.Many2one(
+        related="agreement_id.partner_id", store=True, string="Customer"
+    )
+    company_id = fields.Many2one(related="agreement_id.company_id", store=True)
+    url = fields.Char(
+        string="Git URL",
+        required=True,
+        tracking=True,
+        help="https://host/owner/repo.git, ssh://git@host/owner/repo.git or "
+        "git@host:owner/repo.git. Credentials never go in the URL.",
+    )
+    branch = fields.Char(
+        tracking=True,
+        help="The branch to count. Empty: the remote's default branch.",
+    )
+    folders = fields.Text(
+        string="Addon folders",
+        tracking=True,
+        help="Sub-folders that hold addons, one per line. Empty: every addon "
+        "of the repository.",
+    )
+    timeout = fields.Integer(
+        string="Timeout (seconds)",
+        default=300,
+        help="The longest a fetch of this repository may take.",
+    )
+    # Credentials: only Support Managers read or write them, and never back
+    # in full: the form writes them through the *_input fields.
+    auth_token = fields.Char(
+        groups="support_contract.group_support_manager", copy=False, exportable=False
+    )
+    ssh_private_key = fields.Text(
+        groups="support_contract.group_support_manager", copy=False, exportable=False
+    )
+    auth_token_input = fields.Char(
+        string="HTTPS token",
+        compute="_compute_credential_inputs",
+        inverse="_inverse_auth_token_input",
+        groups="support_contract.group_support_manager",
+        exportable=False,
+    )
+    ssh_private_key_input = fields.Text(
+        string="SSH private key",
+        compute="_compute_credential_inputs",
+        inverse="_inverse_ssh_private_key_input",
+        groups="support_contract.group_support_manager",
+        exportable=False,
+    )
+    credential_summary = fields.Char(
+        string="Credentials", compute="_compute_credential_summary", compute_sudo=True
+    )
+    state = fields.Selection(
+        selection=[
+            ("never", "Never counted"),
+            ("ok", "Counted"),
+            ("to_confirm", "To confirm"),
+            ("error", "Error"),
+        ],
+        default="never",
+        required=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
+    )
+    last_commit = fields.Char(readonly=True, copy=False)
+    last_code_lines = fields.Integer(
+        string="Last count",
+        readonly=True,
+        copy=False,
+        help="Code lines of the last applied count, after exclusions.",
+    )
+    last_count_date = fields.Datetime(readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    last_error_date = fields.Datetime(readonly=True, copy=False)
+    next_count_date = fields.Date(
+        copy=False,
+        help="The scheduled action counts the repository on or after this date.",
+    )
+    snapshot_ids = fields.One2many(
+        "support.cloc.snapshot", "repository_id", string="Counts"
+    )
+    snapshot_count = fields.Integer(compute="_compute_snapshot_count")
+    override_ids = fields.One2many(
+        "support.cloc.override", "repository_id", string="Addon overrides"
+    )
+
+    _url_agreement_unique = models.Constraint(
+        "UNIQUE(agreement_id, url, branch)",
+        "This repository and branch are already counted for this agreement.",
+    )
+    _timeout_positive = models.Constraint(
+        "CHECK(timeout > 0)", "The timeout must be a positive number of seconds."
+    )
+
+    @api.depends("url")
+    def _compute_name(self):
+        for repo in self:
+            if repo.name or not repo.url:
+                continue
+            tail = repo.url.rstrip("/").replace(":", "/").split("/")[-1]
+            repo.name = tail[:-4] if tail.endswith(".git") else tail
+
+    def _compute_credential_inputs(self):
+        for repo in self:
+            repo.auth_token_input = False
+            repo.ssh_private_key_input = False
+
+    def _inverse_auth_token_input(self):
+        for repo in self:
+            if repo.auth_token_input:
+                repo.sudo().auth_token = repo.auth_token_input.strip()
+                repo._post_credentials_changed()
+
+    def _inverse_ssh_private_key_input(self):
+        for repo in self:
+            if repo.ssh_private_key_input:
+                repo.sudo().ssh_private_key = repo.ssh_private_key_input.strip()
+                repo._post_credentials_changed()
+
+    def _post_credentials_changed(self):
+        self.message_post(
+            body=self.env._("Credentials changed by %(user)s.", user=self.env.user.name)
+        )
+
+    def _compute_credential_summary(self):
+        for repo in self:
+            token, key = repo.auth_token, repo.ssh_private_key
+            if token:
+                repo.credential_summary = self.env._(
+                    "HTTPS token ending in …%(end)s", end=token[-4:]
+                )
+            elif key:
+                repo.credential_summary = self.env._("SSH private key")
+            else:
+                repo.credential_summary = self.env._("None (public repository)")
+
+    def _compute_snapshot_count(self):
+        for repo in self:
+            repo.snapshot_count = len(repo.snapshot_ids)
+
+    @api.constrains("url")
+    def _check_url(self):
+        for repo in self:
+            try:
+                git_repo.check_url(repo.url, allow_local=self._allow_local())
+            except git_repo.GitError as error:
+                raise ValidationError(repo._git_error_message(error)) from None
+
+    @api.constrains("branch")
+    def _check_branch(self):
+        for repo in self:
+            try:
+                git_repo.check_branch(repo.branch)
+            except git_repo.GitError as error:
+                raise ValidationError(repo._git_error_message(error)) from None
+
+    def action_clear_credentials(self):
+        self.sudo().write({"auth_token": False, "ssh_private_key": False})
+        for repo in self:
+            repo._post_credentials_changed()
+
+    # ------------------------------------------------------------------
+    # Counting
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _allow_local(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_ALLOW_LOCAL)
+        return str(value).strip().lower() in ("1", "true", "yes")
+
+    @api.model
+    def _max_drop(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_MAX_DROP)
+        try:
+            return float(value) if value not in (None, False, "") else DEFAULT_MAX_DROP
+        except ValueError:
+            return DEFAULT_MAX_DROP
+
+    def _cache_path(self):
+        self.ensure_one()
+        return os.path.join(
+            tools.config["data_dir"],
+            "support_repositories",
+            self.env.cr.dbname,
+            f"repository-{self.id}.git",
+        )
+
+    def _git(self):
+        self.ensure_one()
+        sudo = self.sudo()
+        return git_repo.GitRepository(
+            self._cache_path(),
+            self.url,
+            credentials=git_repo.Credentials(
+                token=sudo.auth_token or "", ssh_key=sudo.ssh_private_key or ""
+            ),
+            timeout=self.timeout,
+            allow_local=self._allow_local(),
+        )
+
+    def _git_error_message(self, error):
+        messages = {
+            "url": self.env._(
+                "The URL %(url)s is not a git URL this suite accepts: use "
+                "https://…, ssh://… or user@host:path.",
+                url=self.url,
+            ),
+            "url-credentials": self.env._(
+                "The URL %(url)s carries credentials. Remove them from the URL "
+                "and enter the token or SSH key in the credential fields.",
+                url=(self.url or "").split("@")[-1],
+            ),
+            "url-local": self.env._(
+                "Local paths and file:// URLs are refused for customer "
+                "repositories: %(url)s.",
+                url=self.url,
+            ),
+            "branch": self.env._(
+                "The branch %(branch)s does not exist in %(url)s (or is not a valid "
+                "branch name).",
+                branch=self.branch or self.env._("(default)"),
+                url=self.url,
+            ),
+            "auth": self.env._(
+                "The remote refused the credentials for %(url)s. Check the token "
+                "or SSH key.",
+                url=self.url,
+            ),
+            "not-found": self.env._(
+                "No repository found at %(url)s (or the credentials cannot see it).",
+                url=self.url,
+            ),
+            "unreachable": self.env._(
+                "The remote %(url)s cannot be reached.", url=self.url
+            ),
+            "timeout": self.env._(
+                "Fetching %(url)s took longer than %(seconds)s seconds.",
+                url=self.url,
+                seconds=self.timeout,
+            ),
+            "no-git": self.env._("git is not installed on the server."),
+            "no-addons": self.env._(
+                "No addon (a folder with __manifest__.py) was found in %(url)s.",
+                url=self.url,
+            ),
+        }
+        message = messages.get(error.kind) or self.env._(
+            "git failed on %(url)s.", url=self.url
+        )
+        if error.detail and error.kind not in ("url", "url-credentials", "url-local"):
+            message += "\n" + error.detail
+        return message
+
+    def _folders(self):
+        self.ensure_one()
+        return [f.strip() for f in (self.folders or "").splitlines() if f.strip()]
+
+    def _count(self, pool=None):
+        """Fetch and count the repository; store a snapshot; apply the price.
+
+        Returns the snapshot. A problem puts the repository in error (or "to
+        confirm") and never changes the agreement's quantity.
+        """
+        self.ensure_one()
+        started = time.monotonic()
+        try:
+            repo = self._git()
+            commit = repo.fetch(self.branch)
+            modules = cloc_count.count_commit(
+                repo,
+                commit,
+                folders=self._folders(),
+                cache=self.env["support.cloc.cache"].sudo()._for_counting(),
+                pool=pool,
+                name=self.name,
+            )
+            if not modules:
+                raise git_repo.GitError("no-addons")
+        except git_repo.GitError as error:
+            self._set_error(self._git_error_message(error))
+            return self.env["support.cloc.snapshot"]
+        snapshot = self.env["support.cloc.snapshot"]._create_from_count(
+            self, commit, modules
+        )
+        _logger.info(
+            "Counted repository %s at %s: %s code lines in %.2fs",
+            self.id,
+            commit,
+            snapshot.billable_code_lines,
+            time.monotonic() - started,
+        )
+        previous = self.last_code_lines if self.state in ("ok", "to_confirm") else 0
+        drop = self._max_drop()
+        if (
+            previous
+            and snapshot.billable_code_lines < previous * (1 - drop / 100.0)
+            and not self.env.context.get("support_confirm_drop")
+        ):
+            snapshot.state = "to_confirm"
+            self.write(
+                {"state": "to_confirm", "last_commit": commit, "last_error": False}
+            )
+            self._schedule_activity(
+                self.env._(
+                    "The code-line count of %(repo)s dropped from %(old)s to %(new)s "
+                    "lines (more than %(share)s %%). Check it and confirm it on the "
+                    "repository; until then the price stays as it is.",
+                    repo=self.display_name,
+                    old=previous,
+                    new=snapshot.billable_code_lines,
+                    share=drop,
+                )
+            )
+            return snapshot
+        snapshot._apply()
+        return snapshot
+
+    def _set_error(self, message):
+        self.write(
+            {
+                "state": "error",
+                "last_error": message,
+                "last_error_date": fields.Datetime.now(),
+            }
+        )
+        self.message_post(body=message)
+        self._schedule_activity(message)
+
+    def _schedule_activity(self, note):
+        agreement = self.agreement_id
+        user = agreement.user_id or self.env.user
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Code-line count needs attention"),
+            note=note,
+            user_id=user.id,
+        )
+
+    def action_count_lines(self):
+        """The "Count now" button: count each repository now."""
+        for repo in self:
+            locked = repo.try_lock_for_update()
+            if not locked:
+                raise UserError(
+                    self.env._(
+                        "%(repo)s is being counted right now. Try again in a moment.",
+                        repo=repo.display_name,
+                    )
+                )
+        with cloc_count.WorkerPool() as pool:
+            for repo in self:
+                repo._count(pool=pool)
+                repo.next_count_date = self._next_count_date()
+        return True
+
+    def action_confirm_count(self):
+        for repo in self:
+            snapshot = repo.snapshot_ids.filtered(lambda s: s.state == "to_confirm")[:1]
+            if not snapshot:
+                raise UserError(
+                    self.env._(
+                        "%(repo)s has no count to confirm.", repo=repo.display_name
+                    )
+                )
+            snapshot._apply()
+            repo.activity_ids.action_feedback(
+                feedback=self.env._(
+                    "Count confirmed by %(user)s.", user=self.env.user.name
+                )
+            )
+
+    def action_view_snapshots(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_contract.support_cloc_snapshot_action"
+        )
+        action["domain"] = [("repository_id", "=", self.id)]
+        return action
+
+    @api.model
+    def _next_count_date(self):
+        return fields.Date.context_today(self) + relativedelta(months=1)
+
+    # ------------------------------------------------------------------
+    # Scheduled action
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _due_domain(self):
+        today = fields.Date.context_today(self)
+        return [
+            ("active", "=", True),
+            ("agreement_id.stage_id.type", "=", "in_progress"),
+            "|",
+            ("next_count_date", "=", False),
+            ("next_count_date", "<=", today),
+        ]
+
+    @api.model
+    def _cron_count_code_lines(self):
+        self._count_due_repositories(batch=CRON_BATCH)
+
+    @api.model
+    def _count_due_repositories(self, batch=CRON_BATCH):
+        """Count due repositories one by one, each committed on its own.
+
+        A repository is locked while counted (two runs never count the same
+        one) and its next date is moved before the commit, so a run killed at
+        any point, or run twice, counts nothing twice and goes on with the rest.
+        """
+        Cron = self.env["ir.cron"]
+        domain = self._due_domain()
+        done = 0
+        with cloc_count.WorkerPool() as pool:
+            while True:
+                candidates = self.search(
+                    domain, limit=batch, order="next_count_date, id"
+                )
+                if not candidates:
+                    break
+                remaining = self.search_count(domain)
+                progressed = False
+                for repo in candidates:
+                    repo = repo.try_lock_for_update().filtered_domain(domain)
+                    if not repo:
+                        continue
+                    progressed = True
+                    try:
+                        repo._count(pool=pool)
+                        repo.next_count_date = self._next_count_date()
+                    except Exception as error:  # noqa: BLE001 one repository only
+                        self.env.cr.rollback()
+                        _logger.exception("Counting repository %s failed", repo.id)
+                        repo._set_error(
+                            self.env._("Counting failed: %(error)s", error=error)
+                        )
+                        repo.next_count_date = fields.Date.context_today(
+                            self
+                        ) + relativedelta(days=1)
+                    done += 1
+                    remaining -= 1
+                    if Cron._commit_progress(1, remaining=max(remaining, 0)) <= 0:
+                        return done
+                if not progressed:
+                    break
+        return done
+
+    # ------------------------------------------------------------------
+    # Demo
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _demo_setup_repositories(self, specs):
+        """Real git repositories for the demo, counted month by month.
+
+        ``specs``: [(folder under demo/repositories, agreement xmlid, name,
+        {addon: reason not charged})]. Each numbered step folder becomes one
+        commit, counted as if a month apart, so the demo shows a history.
+        """
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_ALLOW_LOCAL, "True")
+        base = os.path.join(
+            tools.config["data_dir"], "support_demo_repositories", self.env.cr.dbname
+        )
+        now = fields.Datetime.now()
+        for folder, agreement_xmlid, name, overrides in specs:
+            source = file_path(f"support_contract/demo/repositories/{folder}")
+            steps = sorted(
+                os.path.join(source, step)
+                for step in os.listdir(source)
+                if os.path.isdir(os.path.join(source, step))
+            )
+            target = os.path.join(base, folder)
+            demo_git.init_repository(target)
+            agreement = self.env.ref(agreement_xmlid)
+            repo = self.create(
+                {"name": name, "agreement_id": agreement.id, "url": target}
+            )
+            for module_name, reason in overrides.items():
+                self.env["support.cloc.override"].create(
+                    {
+                        "repository_id": repo.id,
+                        "module_name": module_name,
+                        "reason": reason,
+                    }
+                )
+            for index, step in enumerate(steps):
+                when = now - relativedelta(months=len(steps) - 1 - index)
+                demo_git.commit_step(target, step, date=when.isoformat())
+                snapshot = repo._count()
+                snapshot.date = when
+                repo.last_count_date = when
+            repo.next_count_date = self._next_count_date()
+        return True

@@ -1,0 +1,55 @@
+"""A worker process that counts files with Odoo's own cloc parsers.
+
+Run as a script (``python cloc_worker.py MEMORY_BYTES``) by ``cloc_count``; it
+reads batches of files from stdin and answers on stdout, a batch at a time:
+
+    request:  one JSON line {"files": [{"ext": ".py", "size": N}, ...]},
+              then the files' bytes one after the other
+    response: one JSON line [{"code": C, "total": T} or {"error": "..."}, ...]
+
+The parent kills a worker that takes too long; the memory limit turns a
+runaway file into an error instead of exhausting the machine.
+"""
+
+import json
+import resource
+import sys
+
+
+def main():
+    memory = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    if memory:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    from odoo.tools.cloc import Cloc  # noqa: PLC0415 (after the limit)
+
+    cloc = Cloc()
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    stdout.write(b'{"ready": true}\n')
+    stdout.flush()
+    while True:
+        header = stdin.readline()
+        if not header:
+            return
+        batch = json.loads(header)
+        answers = []
+        for task in batch["files"]:
+            data = stdin.read(task["size"])
+            answers.append(count(cloc, data, task["ext"]))
+            del data
+        stdout.write(json.dumps(answers).encode() + b"\n")
+        stdout.flush()
+
+
+def count(cloc, data, ext):
+    try:
+        # Exactly as odoo-bin cloc reads a file: latin1, then by extension.
+        code, total = cloc.parse(data.decode("latin1"), ext)
+    except (MemoryError, RecursionError):
+        return {"error": "memory"}
+    if code == -1:
+        return {"error": total}
+    return {"code": code, "total": total}
+
+
+if __name__ == "__main__":
+    main()
