@@ -9,6 +9,22 @@
     "license": "AGPL-3",
     "development_status": "Alpha",
     "depends": ["helpdesk_mgmt", "hr_timesheet", "support_contract"],
-    "data": [],
+    "data": [
+        "security/support_helpdesk_scope_security.xml",
+        "security/ir.model.access.csv",
+        "data/support_scope_category_data.xml",
+        "data/support_helpdesk_data.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/support_scope_category_views.xml",
+        "views/sale_subscription_views.xml",
+        "views/helpdesk_ticket_templates.xml",
+        "wizards/support_ticket_reclassify_views.xml",
+    ],
+    "demo": ["demo/helpdesk_ticket_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "support_helpdesk_scope/static/src/tours/*.js",
+        ],
+    },
     "installable": True,
 }

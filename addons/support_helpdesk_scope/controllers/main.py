@@ -1,0 +1,84 @@
+import werkzeug
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+
+class SupportHelpdeskTicketController(HelpdeskTicketController):
+    """helpdesk_mgmt's ticket routes with the customer's scope, and closed to
+    other customers' tickets."""
+
+    @http.route("/ticket/close", type="http", auth="user")
+    def support_ticket_close(self, **kw):
+        # helpdesk_mgmt looks the ticket up with sudo() and checks nothing:
+        # check that the user may read it first, as every portal route does.
+        try:
+            ticket_id = int(kw.get("ticket_id") or 0)
+            CustomerPortal()._document_check_access("helpdesk.ticket", ticket_id)
+        except (AccessError, MissingError, ValueError):
+            return request.redirect("/my")
+        return super().support_ticket_close(**kw)
+
+    def _support_scope_categories(self):
+        return request.env["support.scope.category"].sudo().search([])
+
+    def _get_create_new_ticket_values(self, **kw):
+        values = super()._get_create_new_ticket_values(**kw)
+        partner = request.env.user.partner_id.commercial_partner_id
+        Ticket = request.env["helpdesk.ticket"]
+        agreement = (
+            request.env["sale.subscription"]
+            .sudo()
+            ._support_running_for_partner(partner)
+            .sorted(lambda a: a.support_kind != "maintenance")[:1]
+        )
+        rate = Ticket._support_hourly_rate(partner=partner)
+        values.update(
+            {
+                "scope_categories": self._support_scope_categories(),
+                "scope_agreement": agreement,
+                "scope_hourly_rate": rate,
+                "scope_currency": request.env.company.currency_id,
+            }
+        )
+        return values
+
+    def _prepare_submit_ticket_vals(self, **kw):
+        vals = super()._prepare_submit_ticket_vals(**kw)
+        try:
+            category_id = int(kw.get("scope_category") or 0)
+        except ValueError:
+            category_id = 0
+        # Only an active scope category: a forged id sets nothing.
+        category = self._support_scope_categories().filtered(
+            lambda c: c.id == category_id
+        )
+        vals["scope_category_id"] = category.id or False
+        return vals
+
+
+class SupportHelpdeskPortal(CustomerPortal):
+    @http.route(
+        ["/my/ticket/<int:ticket_id>/billable/<string:answer>"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ticket_billable_answer(self, ticket_id, answer, **kw):
+        """The customer approves or declines billable work on a ticket."""
+        try:
+            ticket_sudo = self._document_check_access("helpdesk.ticket", ticket_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if answer not in ("approve", "decline"):
+            raise werkzeug.exceptions.NotFound()
+        if ticket_sudo.approval_state == "pending":
+            ticket_sudo._support_answer_approval(
+                answer == "approve", request.env.user.partner_id
+            )
+        return request.redirect(f"/my/ticket/{ticket_id}")

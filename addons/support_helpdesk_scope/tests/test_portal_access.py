@@ -1,0 +1,122 @@
+"""Every portal route that takes a ticket refuses another customer's ticket."""
+
+from odoo import http
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import SupportHelpdeskCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_one = new_test_user(
+            cls.env,
+            login="scope_portal_one",
+            password="scope_portal_one_pw",
+            groups="base.group_portal",
+            partner_id=cls.contact.id,
+        )
+        cls.other_contact = cls.env["res.partner"].create(
+            {
+                "name": "Tove Två",
+                "parent_id": cls.other_customer.id,
+                "email": "t@two.example",
+            }
+        )
+        cls.portal_two = new_test_user(
+            cls.env,
+            login="scope_portal_two",
+            password="scope_portal_two_pw",
+            groups="base.group_portal",
+            partner_id=cls.other_contact.id,
+        )
+        cls.colleague = cls.env["res.partner"].create(
+            {"name": "Kollega Ett", "parent_id": cls.customer.id}
+        )
+        cls.agreement.support_billable_approval = True
+        cls.ticket_one = cls.new_ticket("end_user", partner=cls.colleague)
+        cls.ticket_one._support_reclassify("billable", "New function")
+        cls.ticket_two = cls.new_ticket("end_user", partner=cls.other_contact)
+        cls.closing_stage = cls.env["helpdesk.ticket.stage"].search(
+            [("close_from_portal", "=", True)], limit=1
+        ) or cls.env["helpdesk.ticket.stage"].create(
+            {"name": "Closed by customer", "closed": True, "close_from_portal": True}
+        )
+
+    def test_contact_sees_the_commercial_partners_tickets_only(self):
+        self.authenticate("scope_portal_one", "scope_portal_one_pw")
+        listing = self.url_open("/my/tickets").text
+        self.assertIn(self.ticket_one.number, listing)
+        self.assertNotIn(self.ticket_two.number, listing)
+        page = self.url_open(f"/my/ticket/{self.ticket_one.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_support_approval", page.text)
+        self.assertIn("Billable hours so far", page.text)
+
+    def test_ticket_page_refuses_another_customers_ticket(self):
+        self.authenticate("scope_portal_two", "scope_portal_two_pw")
+        page = self.url_open(f"/my/ticket/{self.ticket_one.id}", allow_redirects=False)
+        self.assertIn(page.status_code, (302, 303))
+        self.assertNotIn(self.ticket_one.name, page.text)
+        forged_token = self.url_open(
+            f"/my/ticket/{self.ticket_one.id}?access_token=forged",
+            allow_redirects=False,
+        )
+        self.assertIn(forged_token.status_code, (302, 303))
+
+    def test_close_route_refuses_another_customers_ticket(self):
+        self.authenticate("scope_portal_two", "scope_portal_two_pw")
+        self.url_open(
+            "/ticket/close",
+            data={"ticket_id": self.ticket_one.id, "stage_id": self.closing_stage.id},
+            allow_redirects=False,
+        )
+        self.ticket_one.invalidate_recordset()
+        self.assertNotEqual(self.ticket_one.stage_id, self.closing_stage)
+
+    def test_approval_routes_refuse_another_customer(self):
+        self.authenticate("scope_portal_two", "scope_portal_two_pw")
+        for answer in ("approve", "decline"):
+            response = self.url_open(
+                f"/my/ticket/{self.ticket_one.id}/billable/{answer}",
+                data={"csrf_token": http.Request.csrf_token(self)},
+                allow_redirects=False,
+            )
+            self.assertIn(response.status_code, (302, 303))
+        self.ticket_one.invalidate_recordset()
+        self.assertEqual(self.ticket_one.approval_state, "pending")
+
+    def test_customer_approves_on_the_portal_with_who_and_when(self):
+        self.authenticate("scope_portal_one", "scope_portal_one_pw")
+        self.url_open(
+            f"/my/ticket/{self.ticket_one.id}/billable/approve",
+            data={"csrf_token": http.Request.csrf_token(self)},
+        )
+        self.ticket_one.invalidate_recordset()
+        self.assertEqual(self.ticket_one.approval_state, "approved")
+        self.assertEqual(self.ticket_one.approval_partner_id, self.contact)
+
+    def test_submit_cannot_forge_a_category_or_another_customer(self):
+        self.authenticate("scope_portal_one", "scope_portal_one_pw")
+        self.url_open(
+            "/submitted/ticket",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "subject": "Forged fields",
+                "description": "x",
+                "scope_category": "999999",
+                "partner_id": self.other_contact.id,
+            },
+        )
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", "Forged fields")])
+        self.assertEqual(ticket.partner_id, self.contact)
+        self.assertFalse(ticket.scope_category_id)
+
+    def test_new_ticket_form_shows_scope_and_rate_per_category(self):
+        self.authenticate("scope_portal_one", "scope_portal_one_pw")
+        page = self.url_open("/new/ticket").text
+        self.assertIn("o_support_scope_table", page)
+        self.assertIn("850", page)
+        self.assertIn('data-scope-code="how_to"', page)
