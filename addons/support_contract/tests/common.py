@@ -77,6 +77,17 @@ class SupportContractCommon(TransactionCase):
         )
 
     @classmethod
+    def portal_user(cls, login, partner):
+        """A portal user of ``partner``; its password is its login."""
+        return new_test_user(
+            cls.env,
+            login=login,
+            password=login,
+            groups="base.group_portal",
+            partner_id=partner.id,
+        )
+
+    @classmethod
     def start_agreement(cls, template, partner, start, product=None):
         """An agreement in progress since ``start``."""
         return cls.env["sale.subscription"].create(

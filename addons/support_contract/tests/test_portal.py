@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import SupportContractCommon
 
@@ -10,23 +10,11 @@ class TestAgreementPortal(SupportContractCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.portal_one = new_test_user(
-            cls.env,
-            login="portal_one",
-            password="portal_one_pw",
-            groups="base.group_portal",
-            partner_id=cls.contact.id,
-        )
+        cls.portal_one = cls.portal_user("portal_one", cls.contact)
         cls.other_contact = cls.env["res.partner"].create(
             {"name": "Tove Två", "parent_id": cls.other_customer.id}
         )
-        cls.portal_two = new_test_user(
-            cls.env,
-            login="portal_two",
-            password="portal_two_pw",
-            groups="base.group_portal",
-            partner_id=cls.other_contact.id,
-        )
+        cls.portal_two = cls.portal_user("portal_two", cls.other_contact)
         cls.agreement_one = cls.start_agreement(
             cls.template_msa, cls.customer, date(2025, 3, 1)
         )
@@ -59,19 +47,19 @@ class TestAgreementPortal(SupportContractCommon, HttpCase):
         return response
 
     def test_each_customer_lists_only_their_own_agreements(self):
-        self.authenticate("portal_one", "portal_one_pw")
+        self.authenticate("portal_one", "portal_one")
         page = self.get_page("/my/agreements")
         self.assertEqual(page.status_code, 200)
         self.assertIn("ONE-MSA", page.text)
         self.assertNotIn("TWO-OPS", page.text)
 
-        self.authenticate("portal_two", "portal_two_pw")
+        self.authenticate("portal_two", "portal_two")
         page = self.get_page("/my/agreements")
         self.assertIn("TWO-OPS", page.text)
         self.assertNotIn("ONE-MSA", page.text)
 
     def test_agreement_page_shows_instances_and_upgrades_left(self):
-        self.authenticate("portal_one", "portal_one_pw")
+        self.authenticate("portal_one", "portal_one")
         page = self.get_page(f"/my/agreements/{self.agreement_one.id}")
         self.assertEqual(page.status_code, 200)
         self.assertIn("Kund Ett test server", page.text)
@@ -81,7 +69,7 @@ class TestAgreementPortal(SupportContractCommon, HttpCase):
         self.assertNotIn("Kund Två production server", page.text)
 
     def test_guessing_another_customers_agreement_is_refused(self):
-        self.authenticate("portal_one", "portal_one_pw")
+        self.authenticate("portal_one", "portal_one")
         page = self.get_page(f"/my/agreements/{self.agreement_two.id}")
         self.assertEqual(page.status_code, 303)
         self.assertTrue(page.headers["Location"].endswith("/my"))
@@ -92,11 +80,11 @@ class TestAgreementPortal(SupportContractCommon, HttpCase):
         plain = self.start_agreement(
             self.template_plain, self.customer, date(2025, 3, 1)
         )
-        self.authenticate("portal_one", "portal_one_pw")
+        self.authenticate("portal_one", "portal_one")
         self.assertEqual(self.get_page(f"/my/agreements/{plain.id}").status_code, 303)
 
     def test_home_links_to_the_agreements(self):
-        self.authenticate("portal_one", "portal_one_pw")
+        self.authenticate("portal_one", "portal_one")
         page = self.get_page("/my/home")
         self.assertEqual(page.status_code, 200)
         self.assertIn('href="/my/agreements"', page.text)

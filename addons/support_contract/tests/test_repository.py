@@ -4,7 +4,7 @@ from datetime import date
 
 from odoo import api
 from odoo.exceptions import ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import SupportContractCommon
 from .git_fixtures import GitFixture, git
@@ -240,13 +240,7 @@ class TestCodeLinesPortal(SupportContractCommon, HttpCase):
         cls.agreement = cls.start_agreement(
             cls.template_msa, cls.customer, date(2026, 1, 1)
         )
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="code_lines_portal",
-            password="code_lines_portal_pw",
-            groups="base.group_portal",
-            partner_id=cls.contact.id,
-        )
+        cls.portal_user = cls.portal_user("code_lines_portal", cls.contact)
 
     def test_customer_sees_counts_history_and_how_the_price_follows(self):
         fixture = GitFixture(addon_files("kund_addon", 230))
@@ -261,7 +255,7 @@ class TestCodeLinesPortal(SupportContractCommon, HttpCase):
         repo.action_count_lines()
         fixture.commit(addon_files("kund_addon", 260))
         repo.action_count_lines()
-        self.authenticate("code_lines_portal", "code_lines_portal_pw")
+        self.authenticate("code_lines_portal", "code_lines_portal")
         page = self.url_open(f"/my/agreements/{self.agreement.id}")
         self.assertEqual(page.status_code, 200)
         text = page.text

@@ -1,7 +1,7 @@
 """Every portal route that takes a ticket refuses another customer's ticket."""
 
 from odoo import http
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import SupportHelpdeskCommon
 
@@ -11,13 +11,7 @@ class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.portal_one = new_test_user(
-            cls.env,
-            login="scope_portal_one",
-            password="scope_portal_one_pw",
-            groups="base.group_portal",
-            partner_id=cls.contact.id,
-        )
+        cls.portal_one = cls.portal_user("scope_portal_one", cls.contact)
         cls.other_contact = cls.env["res.partner"].create(
             {
                 "name": "Tove Två",
@@ -25,13 +19,7 @@ class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
                 "email": "t@two.example",
             }
         )
-        cls.portal_two = new_test_user(
-            cls.env,
-            login="scope_portal_two",
-            password="scope_portal_two_pw",
-            groups="base.group_portal",
-            partner_id=cls.other_contact.id,
-        )
+        cls.portal_two = cls.portal_user("scope_portal_two", cls.other_contact)
         cls.colleague = cls.env["res.partner"].create(
             {"name": "Kollega Ett", "parent_id": cls.customer.id}
         )
@@ -46,7 +34,7 @@ class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
         )
 
     def test_contact_sees_the_commercial_partners_tickets_only(self):
-        self.authenticate("scope_portal_one", "scope_portal_one_pw")
+        self.authenticate("scope_portal_one", "scope_portal_one")
         listing = self.url_open("/my/tickets").text
         self.assertIn(self.ticket_one.number, listing)
         self.assertNotIn(self.ticket_two.number, listing)
@@ -56,7 +44,7 @@ class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
         self.assertIn("Billable hours so far", page.text)
 
     def test_ticket_page_refuses_another_customers_ticket(self):
-        self.authenticate("scope_portal_two", "scope_portal_two_pw")
+        self.authenticate("scope_portal_two", "scope_portal_two")
         page = self.url_open(f"/my/ticket/{self.ticket_one.id}", allow_redirects=False)
         self.assertIn(page.status_code, (302, 303))
         self.assertNotIn(self.ticket_one.name, page.text)
@@ -67,7 +55,7 @@ class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
         self.assertIn(forged_token.status_code, (302, 303))
 
     def test_close_route_refuses_another_customers_ticket(self):
-        self.authenticate("scope_portal_two", "scope_portal_two_pw")
+        self.authenticate("scope_portal_two", "scope_portal_two")
         self.url_open(
             "/ticket/close",
             data={"ticket_id": self.ticket_one.id, "stage_id": self.closing_stage.id},
@@ -77,7 +65,7 @@ class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
         self.assertNotEqual(self.ticket_one.stage_id, self.closing_stage)
 
     def test_approval_routes_refuse_another_customer(self):
-        self.authenticate("scope_portal_two", "scope_portal_two_pw")
+        self.authenticate("scope_portal_two", "scope_portal_two")
         for answer in ("approve", "decline"):
             response = self.url_open(
                 f"/my/ticket/{self.ticket_one.id}/billable/{answer}",
@@ -89,7 +77,7 @@ class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
         self.assertEqual(self.ticket_one.approval_state, "pending")
 
     def test_customer_approves_on_the_portal_with_who_and_when(self):
-        self.authenticate("scope_portal_one", "scope_portal_one_pw")
+        self.authenticate("scope_portal_one", "scope_portal_one")
         self.url_open(
             f"/my/ticket/{self.ticket_one.id}/billable/approve",
             data={"csrf_token": http.Request.csrf_token(self)},
@@ -99,7 +87,7 @@ class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
         self.assertEqual(self.ticket_one.approval_partner_id, self.contact)
 
     def test_submit_cannot_forge_a_category_or_another_customer(self):
-        self.authenticate("scope_portal_one", "scope_portal_one_pw")
+        self.authenticate("scope_portal_one", "scope_portal_one")
         self.url_open(
             "/submitted/ticket",
             data={
@@ -115,7 +103,7 @@ class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
         self.assertFalse(ticket.scope_category_id)
 
     def test_new_ticket_form_shows_scope_and_rate_per_category(self):
-        self.authenticate("scope_portal_one", "scope_portal_one_pw")
+        self.authenticate("scope_portal_one", "scope_portal_one")
         page = self.url_open("/new/ticket").text
         self.assertIn("o_support_scope_table", page)
         self.assertIn("850", page)

@@ -1,4 +1,4 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import SupportHelpdeskCommon
 
@@ -8,13 +8,7 @@ class TestPortalTours(SupportHelpdeskCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="scope_tour",
-            password="scope_tour",
-            groups="base.group_portal",
-            partner_id=cls.contact.id,
-        )
+        cls.portal_user = cls.portal_user("scope_tour", cls.contact)
 
     def test_submit_a_ticket_seeing_its_scope_first(self):
         self.start_tour(
