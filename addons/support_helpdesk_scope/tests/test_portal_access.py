@@ -108,3 +108,40 @@ class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
         self.assertIn("o_support_scope_table", page)
         self.assertIn("850", page)
         self.assertIn('data-scope-code="how_to"', page)
+
+    def test_chatter_routes_refuse_another_customers_ticket(self):
+        self.authenticate("scope_portal_two", "scope_portal_two")
+        before = len(self.ticket_one.message_ids)
+        for extra in ({}, {"token": "forged"}, {"hash": "forged", "pid": 1}):
+            with self.subTest(params=extra):
+                try:
+                    self.make_jsonrpc_request(
+                        "/mail/message/post",
+                        {
+                            "thread_model": "helpdesk.ticket",
+                            "thread_id": self.ticket_one.id,
+                            "post_data": {
+                                "body": "Intruder",
+                                "message_type": "comment",
+                            },
+                            **extra,
+                        },
+                    )
+                except Exception:  # noqa: BLE001 refused: any error will do
+                    pass
+        self.ticket_one.invalidate_recordset()
+        self.assertEqual(len(self.ticket_one.message_ids), before)
+        self.assertFalse(
+            any("Intruder" in (m.body or "") for m in self.ticket_one.message_ids)
+        )
+        try:
+            result = self.make_jsonrpc_request(
+                "/mail/thread/messages",
+                {"thread_model": "helpdesk.ticket", "thread_id": self.ticket_one.id},
+            )
+        except Exception:  # noqa: BLE001 refused
+            result = None
+        leaked = set((result or {}).get("messages") or []) & set(
+            self.ticket_one.message_ids.ids
+        )
+        self.assertFalse(leaked, "another customer's ticket messages were returned")
