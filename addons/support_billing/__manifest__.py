@@ -9,6 +9,14 @@
     "license": "AGPL-3",
     "development_status": "Alpha",
     "depends": ["account", "support_contract", "support_helpdesk_scope"],
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/ir_cron.xml",
+        "views/support_usage_views.xml",
+        "views/product_template_views.xml",
+        "wizards/support_usage_import_views.xml",
+        "report/support_statement_report.xml",
+    ],
+    "demo": ["demo/support_billing_demo.xml"],
     "installable": True,
 }

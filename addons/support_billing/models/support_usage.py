@@ -1,0 +1,60 @@
+from odoo import api, fields, models
+
+
+class SupportUsage(models.Model):
+    _name = "support.usage"
+    _description = "Pay-per-transaction usage"
+    _order = "date desc, id desc"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True
+    )
+    agreement_id = fields.Many2one(
+        "sale.subscription",
+        string="Agreement",
+        compute="_compute_agreement_id",
+        store=True,
+        readonly=False,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    product_id = fields.Many2one(
+        "product.product",
+        string="Service",
+        required=True,
+        domain=[("support_usage_service", "=", True)],
+    )
+    date = fields.Date(required=True)
+    quantity = fields.Float(required=True)
+    price_unit = fields.Monetary(string="Unit price", required=True)
+    provider = fields.Char(required=True)
+    provider_reference = fields.Char(required=True)
+    invoice_line_id = fields.Many2one(
+        "account.move.line",
+        string="Billed on",
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+    )
+
+    _provider_reference_unique = models.Constraint(
+        "UNIQUE(provider, provider_reference)",
+        "This provider's statement line is already imported.",
+    )
+
+    @api.depends("partner_id", "date")
+    def _compute_agreement_id(self):
+        Agreement = self.env["sale.subscription"].sudo()
+        for usage in self:
+            running = (
+                Agreement._support_running_for_partner(usage.partner_id, usage.date)
+                if usage.partner_id and usage.date
+                else Agreement
+            )
+            usage.agreement_id = running.sorted(
+                lambda a: (a.support_kind != "maintenance", a.id)
+            )[:1]

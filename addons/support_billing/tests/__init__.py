@@ -1,0 +1,3 @@
+from . import test_periods
+from . import test_billing
+from . import test_usage_import

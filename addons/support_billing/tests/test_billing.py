@@ -1,0 +1,164 @@
+import io
+from datetime import date
+
+import psycopg2
+from freezegun import freeze_time
+from PyPDF2 import PdfReader
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import SupportBillingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMonthlyInvoice(SupportBillingCommon):
+    def test_one_invoice_holds_every_kind_of_line_naming_its_period(self):
+        ticket = self.new_ticket("import_export", ticket_date=date(2026, 10, 3))
+        self.log_time(ticket, 2.5).date = date(2026, 10, 5)
+        included = self.new_ticket("how_to", ticket_date=date(2026, 10, 3))
+        self.log_time(included, 4).date = date(2026, 10, 6)
+        upgrade = self.env["support.upgrade"].create(
+            {
+                "agreement_id": self.agreement.id,
+                "to_version": "19.0",
+                "from_version": "18.0",
+                "commencement_date": date(2026, 10, 10),
+            }
+        )
+        upgrade.action_start()
+        self.env["support.usage"].create(
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "product_id": self.ocr.id,
+                    "date": date(2026, 10, day),
+                    "quantity": 100,
+                    "price_unit": 0.85,
+                    "provider": "Test",
+                    "provider_reference": f"R{day}",
+                }
+                for day in (2, 9)
+            ]
+        )
+        self.run_invoicing(date(2026, 10, 15))
+        invoice = self.invoices()
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(
+            (invoice.support_period_start, invoice.support_period_end),
+            (date(2026, 10, 1), date(2026, 10, 31)),
+        )
+        lines = {line.support_kind: line for line in invoice.invoice_line_ids}
+        self.assertEqual(set(lines), {"recurring", "time", "upgrade", "usage"})
+        for line in invoice.invoice_line_ids:
+            self.assertEqual(line.support_period_start, date(2026, 10, 1))
+            self.assertIn("10/01/2026 to 10/31/2026", line.name)
+        time = lines["time"]
+        self.assertIn(ticket.number, time.name)
+        self.assertEqual(time.quantity, 2.5)
+        self.assertEqual(time.discount, 15)  # the agreement's hourly discount
+        self.assertTrue(self.currency.is_zero(time.price_subtotal - 2125))
+        self.assertTrue(self.currency.is_zero(lines["upgrade"].price_subtotal - 12500))
+        self.assertEqual(lines["usage"].quantity, 200)
+        self.assertTrue(self.currency.is_zero(lines["usage"].price_subtotal - 170))
+        untaxed = 4900 + 2125 + 12500 + 170
+        self.assertTrue(self.currency.is_zero(invoice.amount_untaxed - untaxed))
+        self.assertTrue(self.currency.is_zero(invoice.amount_tax - untaxed * 0.25))
+        # Time on included tickets is never billed.
+        self.assertFalse(included.timesheet_ids.support_invoice_line_id)
+        self.assertEqual(upgrade.fee_invoice_line_id, lines["upgrade"])
+        self.assertEqual(self.agreement.recurring_next_date, date(2026, 11, 1))
+
+    def test_running_twice_makes_one_invoice_per_period(self):
+        self.run_invoicing(date(2026, 10, 15))
+        self.run_invoicing(date(2026, 10, 15))
+        self.assertEqual(len(self.invoices()), 1)
+
+    def test_the_database_refuses_a_second_invoice_for_a_period(self):
+        self.run_invoicing(date(2026, 10, 15))
+        invoice = self.invoices()
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            mute_logger("odoo.sql_db"),
+        ):
+            invoice.copy(
+                {
+                    "support_period_start": invoice.support_period_start,
+                    "subscription_id": self.agreement.id,
+                }
+            )
+
+    def test_missed_periods_are_caught_up_one_invoice_each(self):
+        self.agreement.recurring_next_date = date(2026, 8, 1)
+        self.run_invoicing(date(2026, 11, 28))
+        self.assertEqual(
+            self.invoices().mapped("support_period_start"),
+            [date(2026, m, 1) for m in (8, 9, 10, 11)],
+        )
+        self.assertEqual(self.agreement.recurring_next_date, date(2026, 12, 1))
+
+    def test_billed_time_and_usage_are_released_when_the_invoice_is_cancelled(self):
+        ticket = self.new_ticket("import_export", ticket_date=date(2026, 10, 3))
+        timesheet = self.log_time(ticket, 1)
+        timesheet.date = date(2026, 10, 5)
+        self.run_invoicing(date(2026, 10, 15))
+        first = self.invoices()
+        self.assertTrue(timesheet.support_invoice_line_id)
+        first.button_cancel()
+        self.run_invoicing(date(2026, 11, 15))
+        second = self.invoices().filtered(lambda m: m.state != "cancel")
+        self.assertEqual(second.support_period_start, date(2026, 11, 1))
+        self.assertEqual(timesheet.support_invoice_line_id.move_id, second)
+
+    def test_agreement_closed_early_is_billed_to_its_minimum_term_end(self):
+        self.agreement.recurring_next_date = date(2026, 11, 1)
+        with freeze_time("2026-03-01"):
+            self.agreement.close_subscription()
+        self.assertEqual(self.agreement.date, date(2026, 12, 31))
+        self.run_invoicing(date(2027, 3, 15))
+        self.assertEqual(
+            self.invoices().mapped("support_period_start"),
+            [date(2026, 11, 1), date(2026, 12, 1)],
+        )
+
+    def test_agreement_that_cannot_be_invoiced_is_reported_and_skipped(self):
+        other = self.start_agreement(
+            self.template_ops, self.other_customer, date(2026, 1, 1)
+        )
+        other.recurring_next_date = date(2026, 10, 1)
+        self.run_invoicing(date(2026, 10, 15))
+        self.assertFalse(self.invoices(other))
+        self.assertIn("no address", other.activity_ids.note)
+        self.assertEqual(len(self.invoices()), 1, "the others are invoiced")
+
+    def test_statement_pdf_lists_tickets_and_hours(self):
+        ticket = self.new_ticket("import_export", ticket_date=date(2026, 10, 3))
+        self.log_time(ticket, 3).date = date(2026, 10, 5)
+        self.run_invoicing(date(2026, 10, 15))
+        invoice = self.invoices()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("support_billing.report_support_statement", invoice.ids)[
+                0
+            ]
+            .decode()
+        )
+        self.assertIn("Support statement", html)
+        self.assertIn(ticket.number, html)
+        self.assertIn("03:00", html)
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        with self.allow_pdf_render():
+            pdf = report._render_qweb_pdf(
+                "support_billing.report_support_statement", invoice.ids
+            )[0]
+        self.assertTrue(pdf.startswith(b"%PDF"), pdf[:300])
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        text = " ".join(" ".join(page.extract_text().split()) for page in pages)
+        self.assertIn(ticket.number, text)
+        self.assertIn("Tickets and hours", text)
+
+    def test_cron_invoices_due_agreements(self):
+        cron = self.env.ref("support_billing.ir_cron_monthly_invoicing")
+        with self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.assertTrue(self.invoices())

@@ -1,0 +1,2 @@
+from . import periods
+from . import usage_file
