@@ -471,16 +471,34 @@ def cmd_bench(args):
     params = ensure_postgres()
     if not args.no_install:
         install_requirements()
-    bench_dir = ROOT / "bench"
-    scripts = sorted(bench_dir.glob("bench_*.py"))
-    if not scripts:
-        say("no benchmark yet: later issues add bench/bench_*.py")
-        return 0
+    scripts = sorted((ROOT / "bench").glob("bench_*.py"))
+    if args.only:
+        scripts = [s for s in scripts if any(o in s.name for o in args.only)]
+    dbname = f"support_bench_{uuid.uuid4().hex[:8]}"
+    config = write_config(
+        params,
+        "bench.conf",
+        dbname,
+        {"data_dir": str(VAR_DIR / "bench-data"), "http_port": "0"},
+    )
     status = 0
-    for script in scripts:
-        say(f"benchmark {script.name}")
-        env = dict(os.environ, SUPPORT_BENCH_PG=repr(params))
-        status |= subprocess.call([sys.executable, str(script)], cwd=ROOT, env=env)
+    try:
+        say(f"installing the suite without demo data in {dbname}")
+        install_suite(
+            config,
+            dbname,
+            ["-i", ",".join(SUITE_ADDONS)],
+            VAR_DIR / "bench-install.log",
+        )
+        for script in scripts:
+            say(f"benchmark {script.name}")
+            env = dict(
+                os.environ, SUPPORT_BENCH_CONFIG=str(config), SUPPORT_BENCH_DB=dbname
+            )
+            status |= subprocess.call([sys.executable, str(script)], cwd=ROOT, env=env)
+    finally:
+        drop_database(params, dbname)
+        shutil.rmtree(VAR_DIR / "bench-data" / "filestore" / dbname, ignore_errors=True)
     return status
 
 
@@ -496,6 +514,7 @@ def main(argv=None):
     test.add_argument("targets", nargs="*", help="pytest targets (default: all)")
     bench = sub.add_parser("bench", help="run the benchmarks")
     bench.add_argument("--no-install", action="store_true")
+    bench.add_argument("only", nargs="*", help="only the benchmarks with these names")
     args = parser.parse_args(argv)
     handler = {
         "check": cmd_check,

@@ -18,7 +18,7 @@ class TestUsageImport(SupportBillingCommon):
     def import_file(self, content, filename):
         wizard = self.env["support.usage.import"].create(
             {
-                "provider": "InExchange",
+                "provider": "Test provider",
                 "file": base64.b64encode(content),
                 "filename": filename,
             }
@@ -27,7 +27,7 @@ class TestUsageImport(SupportBillingCommon):
         return wizard
 
     def usages(self):
-        return self.env["support.usage"].search([("provider", "=", "InExchange")])
+        return self.env["support.usage"].search([("provider", "=", "Test provider")])
 
     def test_csv_imports_and_reimport_adds_nothing(self):
         wizard = self.import_file(CSV.encode(), "statement.csv")

@@ -1,0 +1,209 @@
+"""Benchmark: the suite's monthly invoicing against plain subscription_oca.
+
+In a throwaway database with the suite installed (made by `make bench`):
+1,000 one-line plain subscriptions invoiced by subscription_oca's own cron,
+then 1,000 due agreements, each with a billable ticket (two timesheet lines)
+and two usage records, invoiced by the suite's batch. Both leave draft
+invoices. Printed: invoices per second of each, their ratio, and SQL queries
+per invoice of each.
+"""
+
+import os
+import sys
+import time
+from datetime import date
+
+COUNT = int(os.environ.get("BENCH_AGREEMENTS", "1000"))
+TODAY = date.today()
+
+
+def setup(env):
+    company = env.ref("base.main_company")
+    income = env["account.account"].search(
+        [("account_type", "=", "income"), ("company_ids", "in", company.ids)], limit=1
+    )
+
+    def product(name, **values):
+        return env["product.product"].create(
+            {
+                "name": name,
+                "type": "service",
+                "list_price": 100,
+                "property_account_income_id": income.id,
+                **values,
+            }
+        )
+
+    fee = product("Bench monthly fee")
+    hour = product("Bench hour", support_hourly_service=True, list_price=1000)
+    ocr = product("Bench OCR", support_usage_service=True, support_usage_code="BOCR")
+    company.support_hourly_product_id = hour
+    pricelist = env["product.pricelist"].create(
+        {"name": "Bench", "currency_id": company.currency_id.id}
+    )
+    plain = env["sale.subscription.template"].create(
+        {"name": "Bench plain", "invoicing_mode": "draft"}
+    )
+    support = env["sale.subscription.template"].create(
+        {
+            "name": "Bench support",
+            "invoicing_mode": "draft",
+            "support_kind": "operations",
+            "support_hourly_discount": 10,
+        }
+    )
+    return company, fee, hour, ocr, pricelist, plain, support
+
+
+def partners(env, prefix):
+    return env["res.partner"].create(
+        [
+            {
+                "name": f"{prefix} {i}",
+                "street": "Gatan 1",
+                "city": "Lund",
+                "is_company": True,
+            }
+            for i in range(COUNT)
+        ]
+    )
+
+
+def subscriptions(env, customers, template, fee, pricelist, company):
+    stage = env.ref("subscription_oca.subscription_stage_in_progress")
+    return env["sale.subscription"].create(
+        [
+            {
+                "partner_id": partner.id,
+                "template_id": template.id,
+                "pricelist_id": pricelist.id,
+                "company_id": company.id,
+                "stage_id": stage.id,
+                "in_progress": True,
+                "date_start": TODAY.replace(day=1),
+                "sale_subscription_line_ids": [
+                    (0, 0, {"product_id": fee.id, "product_uom_qty": 1})
+                ],
+            }
+            for partner in customers
+        ]
+    )
+
+
+def measure(cr, run):
+    queries = cr.sql_log_count
+    started = time.perf_counter()
+    invoices = run()
+    return time.perf_counter() - started, cr.sql_log_count - queries, invoices
+
+
+def main():
+    import odoo  # noqa: PLC0415
+    from odoo import api  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    config, database = (
+        os.environ["SUPPORT_BENCH_CONFIG"],
+        os.environ["SUPPORT_BENCH_DB"],
+    )
+    odoo.tools.config.parse_config(["-c", config, "-d", database])
+    registry = Registry(database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {})
+        company, fee, hour, ocr, pricelist, plain, support = setup(env)
+        plain_subs = subscriptions(
+            env, partners(env, "Plain"), plain, fee, pricelist, company
+        )
+        plain_subs.write({"recurring_next_date": TODAY})
+        cr.commit()
+
+        Move = env["account.move"]
+
+        def run_plain():
+            before = Move.search_count([])
+            env["sale.subscription"].cron_subscription_management()
+            cr.commit()
+            return Move.search_count([]) - before
+
+        plain_time, plain_queries, plain_invoices = measure(cr, run_plain)
+
+        customers = partners(env, "Support")
+        agreements = subscriptions(env, customers, support, fee, pricelist, company)
+        agreements.write({"recurring_next_date": TODAY})
+        employee = env["hr.employee"].create({"name": "Bench consultant"})
+        project = env["project.project"].create(
+            {"name": "Bench tickets", "allow_timesheets": True}
+        )
+        company.support_timesheet_project_id = project
+        billable = env.ref("support_helpdesk_scope.scope_import_export")
+        tickets = env["helpdesk.ticket"].create(
+            [
+                {
+                    "name": f"Bench ticket {i}",
+                    "description": "Bench",
+                    "partner_id": partner.id,
+                    "scope_category_id": billable.id,
+                    "ticket_date": TODAY.replace(day=1),
+                }
+                for i, partner in enumerate(customers)
+            ]
+        )
+        env["account.analytic.line"].create(
+            [
+                {
+                    "name": "Work",
+                    "helpdesk_ticket_id": ticket.id,
+                    "employee_id": employee.id,
+                    "unit_amount": hours,
+                    "date": TODAY.replace(day=1),
+                }
+                for ticket in tickets
+                for hours in (1.0, 0.5)
+            ]
+        )
+        env["support.usage"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "product_id": ocr.id,
+                    "date": TODAY.replace(day=1),
+                    "quantity": 10,
+                    "price_unit": 0.85,
+                    "provider": "Bench",
+                    "provider_reference": f"B-{partner.id}-{n}",
+                }
+                for partner in customers
+                for n in (1, 2)
+            ]
+        )
+        cr.commit()
+
+        def run_suite():
+            return env["sale.subscription"]._support_invoice_due_agreements(TODAY)
+
+        suite_time, suite_queries, suite_invoices = measure(cr, run_suite)
+        lines = Move.search(
+            [("subscription_id", "in", agreements.ids)]
+        ).invoice_line_ids
+
+    plain_rate = plain_invoices / plain_time
+    suite_rate = suite_invoices / suite_time
+    plain_per = plain_queries / max(plain_invoices, 1)
+    suite_per = suite_queries / max(suite_invoices, 1)
+    lines_per = len(lines) / max(suite_invoices, 1)
+    print(
+        f"plain subscription_oca cron: {plain_invoices} invoices in "
+        f"{plain_time:.1f} s, {plain_rate:.1f} invoices/s, {plain_per:.0f} SQL "
+        "queries per invoice (one transaction)"
+    )
+    print(
+        f"suite invoicing: {suite_invoices} invoices in {suite_time:.1f} s, "
+        f"{suite_rate:.1f} invoices/s, {suite_per:.0f} SQL queries per invoice "
+        f"({lines_per:.0f} lines each, one commit per invoice)"
+    )
+    print(f"ratio suite / plain: {suite_rate / plain_rate:.2f}x (goal >= 2x)")
+    return 0 if suite_invoices == COUNT else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
