@@ -7,6 +7,7 @@ exit status 2 instead of a traceback.
 """
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -373,6 +374,22 @@ def install_suite(config, dbname, install_args, log):
         )
 
 
+@contextlib.contextmanager
+def throwaway_database(params, prefix, keep=False):
+    """(database name, configuration) of a new database, dropped afterwards."""
+    dbname = f"support_{prefix}_{uuid.uuid4().hex[:8]}"
+    data_dir = VAR_DIR / f"{prefix}-data"
+    config = write_config(
+        params, f"{prefix}.conf", dbname, {"data_dir": str(data_dir), "http_port": "0"}
+    )
+    try:
+        yield dbname, config
+    finally:
+        if not keep:
+            drop_database(params, dbname)
+            shutil.rmtree(data_dir / "filestore" / dbname, ignore_errors=True)
+
+
 def odoo_cmd(config, *args):
     return [sys.executable, "-m", "odoo", "server", "-c", str(config), *args]
 
@@ -428,14 +445,7 @@ def cmd_test(args):
     params = ensure_postgres()
     if not args.no_install:
         install_requirements()
-    dbname = f"support_test_{uuid.uuid4().hex[:8]}"
-    config = write_config(
-        params,
-        "test.conf",
-        dbname,
-        {"data_dir": str(VAR_DIR / "test-data"), "http_port": "0"},
-    )
-    try:
+    with throwaway_database(params, "test", keep=args.keep_db) as (dbname, config):
         say(f"installing the suite in the throwaway database {dbname}")
         install_suite(
             config,
@@ -458,12 +468,6 @@ def cmd_test(args):
         ]
         env = dict(os.environ, SUPPORT_TEST_DB=dbname)
         return subprocess.call(cmd, cwd=ROOT, env=env)
-    finally:
-        if not args.keep_db:
-            drop_database(params, dbname)
-            shutil.rmtree(
-                VAR_DIR / "test-data" / "filestore" / dbname, ignore_errors=True
-            )
 
 
 def cmd_bench(args):
@@ -474,15 +478,8 @@ def cmd_bench(args):
     scripts = sorted((ROOT / "bench").glob("bench_*.py"))
     if args.only:
         scripts = [s for s in scripts if any(o in s.name for o in args.only)]
-    dbname = f"support_bench_{uuid.uuid4().hex[:8]}"
-    config = write_config(
-        params,
-        "bench.conf",
-        dbname,
-        {"data_dir": str(VAR_DIR / "bench-data"), "http_port": "0"},
-    )
     status = 0
-    try:
+    with throwaway_database(params, "bench") as (dbname, config):
         say(f"installing the suite without demo data in {dbname}")
         install_suite(
             config,
@@ -496,9 +493,6 @@ def cmd_bench(args):
                 os.environ, SUPPORT_BENCH_CONFIG=str(config), SUPPORT_BENCH_DB=dbname
             )
             status |= subprocess.call([sys.executable, str(script)], cwd=ROOT, env=env)
-    finally:
-        drop_database(params, dbname)
-        shutil.rmtree(VAR_DIR / "bench-data" / "filestore" / dbname, ignore_errors=True)
     return status
 
 
