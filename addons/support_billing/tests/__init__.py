@@ -2,3 +2,4 @@ from . import test_periods
 from . import test_billing
 from . import test_usage_import
 from . import test_exactly_once_processes
+from . import test_demo

@@ -1,0 +1,33 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestDemo(TransactionCase):
+    """What `make run` shows of tickets and invoices: it fails without them."""
+
+    def setUp(self):
+        super().setUp()
+        module = self.env["ir.module.module"].search([("name", "=", "support_billing")])
+        if not module.demo:
+            self.skipTest("the database has no demo data")
+
+    def test_tickets_of_every_category_with_time_and_an_approval_waiting(self):
+        company = self.env.ref("support_contract.company_demo")
+        tickets = self.env["helpdesk.ticket"].search([("company_id", "=", company.id)])
+        categories = self.env["support.scope.category"].search([])
+        self.assertEqual(tickets.scope_category_id, categories)
+        self.assertEqual(
+            set(tickets.mapped("scope")), {"included", "billable", "to_review"}
+        )
+        self.assertTrue(tickets.timesheet_ids)
+        self.assertIn("pending", tickets.mapped("approval_state"))
+
+    def test_months_of_invoice_history(self):
+        agreement = self.env.ref("support_contract.agreement_nordkust_msa_demo")
+        invoices = self.env["account.move"].search(
+            [("subscription_id", "=", agreement.id)]
+        )
+        self.assertGreaterEqual(len(invoices), 3)
+        self.assertIn("posted", invoices.mapped("state"))
+        usage = self.env.ref("support_billing.usage_solberga_ocr_1_demo")
+        self.assertTrue(usage.invoice_line_id, "the demo usage is billed")
