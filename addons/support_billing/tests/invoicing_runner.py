@@ -20,7 +20,7 @@ def main(config, database, today):
             date.fromisoformat(today), batch=5
         )
         cr.commit()
-    print(created)
+    sys.stdout.write(f"{created}\n")
 
 
 if __name__ == "__main__":
