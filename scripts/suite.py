@@ -110,7 +110,11 @@ def pg_error_kind(error):
     text = str(error)
     if "role" in text and "does not exist" in text:
         return "role"
-    if "password authentication failed" in text or "no password supplied" in text:
+    if (
+        "password authentication failed" in text
+        or "no password supplied" in text
+        or "peer authentication failed" in text.lower()
+    ):
         return "auth"
     return "down"
 
@@ -165,6 +169,8 @@ def ensure_postgres():
                 PGPORT to a running server."""
             )
         )
+    if kind == "auth":
+        raise refused_login(params)
     if kind == "down":
         for version, name, status in clusters:
             if status != "online":
@@ -181,13 +187,30 @@ def ensure_postgres():
                 time.sleep(0.5)
     if kind == "role":
         create_local_role()
-        pg_connect(params).close()
-        return params
+        try:
+            pg_connect(params).close()
+        except psycopg2.OperationalError as error:
+            kind = pg_error_kind(error)
+        else:
+            return params
+    if kind == "auth":
+        raise refused_login(params)
     raise CommandError(
         paragraph(
             f"""The local PostgreSQL cluster does not accept connections at
             {pg_where(params)} even after starting it. Look at its log in
             /var/log/postgresql/ or set PGHOST and PGPORT to a running server."""
+        )
+    )
+
+
+def refused_login(params):
+    return CommandError(
+        paragraph(
+            f"""The local PostgreSQL server refused the login as role
+            '{params["user"] or os.environ.get("USER", "")}'. Run the commands
+            as the operating-system user of that role, or set PGHOST, PGUSER
+            and PGPASSWORD for a password login."""
         )
     )
 

@@ -92,3 +92,10 @@ def test_missing_postgresql_socket_is_a_clear_error_and_exit_2():
     assert result.returncode == 2
     assert "Traceback" not in result.stderr + result.stdout
     assert f"No usable PostgreSQL server at {nowhere}" in result.stderr
+
+
+def test_refused_local_login_is_a_clear_error_and_exit_2():
+    result = run_suite("check", env={"PGUSER": "no_such_role_for_support_tests"})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "refused the login as role 'no_such_role_for_support_tests'" in result.stderr
