@@ -270,16 +270,12 @@ class SaleSubscription(models.Model):
             "view_mode": "form",
         }
 
-    def _support_invoice_due(self, today, commit=None):
+    def _support_invoice_due(self, today):
         """Invoice every due period of this agreement; return the invoices."""
         self.ensure_one()
         invoices = self.env["account.move"]
         for start, end in self._support_due_periods(today):
-            if self.recurring_next_date != start:
-                break  # another process invoiced it meanwhile
             invoices |= self._support_create_period_invoice(start, end)
-            if commit:
-                commit(1)
         return invoices
 
     @api.model
@@ -288,10 +284,10 @@ class SaleSubscription(models.Model):
 
     @api.model
     def _support_invoice_due_agreements(self, today, batch=BATCH):
-        """Invoice the due agreements, one committed period at a time.
+        """Invoice the due agreements, one committed agreement at a time.
 
         Each agreement is locked while invoiced (a concurrent run skips it),
-        each invoice is committed with the agreement's next date, and the
+        its invoices are committed with its next date, and the
         database refuses a second invoice for an agreement and period: a run
         repeated, run twice at once, or killed and started again ends with
         exactly one invoice per agreement and period.
@@ -300,10 +296,6 @@ class SaleSubscription(models.Model):
         domain = self._support_due_domain(today)
         failed = set()
         created = 0
-
-        def commit(count):
-            return Cron._commit_progress(count)
-
         while True:
             agreements = self.search(
                 domain + [("id", "not in", list(failed))],
@@ -342,7 +334,7 @@ class SaleSubscription(models.Model):
                             error=str(error).splitlines()[0],
                         )
                     )
-                if commit(1) <= 0:
+                if Cron._commit_progress(1) <= 0:
                     return created
         return created
 

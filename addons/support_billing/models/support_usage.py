@@ -50,11 +50,8 @@ class SupportUsage(models.Model):
     def _compute_agreement_id(self):
         Agreement = self.env["sale.subscription"].sudo()
         for usage in self:
-            running = (
-                Agreement._support_running_for_partner(usage.partner_id, usage.date)
+            usage.agreement_id = (
+                Agreement._support_covering_agreement(usage.partner_id, usage.date)
                 if usage.partner_id and usage.date
                 else Agreement
             )
-            usage.agreement_id = running.sorted(
-                lambda a: (a.support_kind != "maintenance", a.id)
-            )[:1]

@@ -232,6 +232,21 @@ class SaleSubscription(models.Model):
             )
         )
 
+    @api.model
+    def _support_covering_agreement(self, partner, on_date=None, company=None):
+        """The agreement that covers ``partner``'s work on ``on_date``.
+
+        Among the running agreements of the commercial partner (of
+        ``company`` when given), Maintenance and Support first, as it covers
+        more than Operations; then the oldest.
+        """
+        running = self._support_running_for_partner(partner, on_date)
+        if company:
+            running = running.filtered(lambda a: a.company_id == company)
+        return running.sorted(
+            lambda a: (a.support_kind != "maintenance", a.date_start, a.id)
+        )[:1]
+
     def _support_within_minimum_term(self, on_date=None):
         self.ensure_one()
         on_date = on_date or fields.Date.context_today(self)

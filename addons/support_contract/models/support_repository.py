@@ -328,11 +328,7 @@ class SupportRepository(models.Model):
         )
         previous = self.last_code_lines if self.state in ("ok", "to_confirm") else 0
         drop = self._max_drop()
-        if (
-            previous
-            and snapshot.billable_code_lines < previous * (1 - drop / 100.0)
-            and not self.env.context.get("support_confirm_drop")
-        ):
+        if previous and snapshot.billable_code_lines < previous * (1 - drop / 100.0):
             snapshot.state = "to_confirm"
             self.write(
                 {"state": "to_confirm", "last_commit": commit, "last_error": False}

@@ -31,10 +31,7 @@ class SupportHelpdeskTicketController(HelpdeskTicketController):
         partner = request.env.user.partner_id.commercial_partner_id
         Ticket = request.env["helpdesk.ticket"]
         agreement = (
-            request.env["sale.subscription"]
-            .sudo()
-            ._support_running_for_partner(partner)
-            .sorted(lambda a: a.support_kind != "maintenance")[:1]
+            request.env["sale.subscription"].sudo()._support_covering_agreement(partner)
         )
         rate = Ticket._support_hourly_rate(partner=partner)
         values.update(

@@ -113,18 +113,11 @@ class HelpdeskTicket(models.Model):
             if not partner:
                 ticket.agreement_id = False
                 continue
-            running = Agreement._support_running_for_partner(
-                partner, ticket.ticket_date or fields.Date.context_today(ticket)
+            ticket.agreement_id = Agreement._support_covering_agreement(
+                partner,
+                ticket.ticket_date or fields.Date.context_today(ticket),
+                company=ticket.company_id or None,
             )
-            if ticket.company_id:
-                running = running.filtered(
-                    lambda a, c=ticket.company_id: a.company_id == c
-                )
-            # Maintenance and Support covers more than Operations.
-            running = running.sorted(
-                lambda a: (a.support_kind != "maintenance", a.date_start, a.id)
-            )
-            ticket.agreement_id = running[:1]
 
     @api.depends(
         "agreement_id",
