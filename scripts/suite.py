@@ -398,12 +398,20 @@ def install_suite(config, dbname, install_args, log):
 
 
 @contextlib.contextmanager
-def throwaway_database(params, prefix, keep=False):
+def throwaway_database(params, prefix, keep=False, demo=True):
     """(database name, configuration) of a new database, dropped afterwards."""
     dbname = f"support_{prefix}_{uuid.uuid4().hex[:8]}"
     data_dir = VAR_DIR / f"{prefix}-data"
     config = write_config(
-        params, f"{prefix}.conf", dbname, {"data_dir": str(data_dir), "http_port": "0"}
+        params,
+        f"{prefix}.conf",
+        dbname,
+        {
+            "data_dir": str(data_dir),
+            "http_port": "0",
+            # Odoo reads this option inverted: False means demo data.
+            "without_demo": str(not demo),
+        },
     )
     try:
         yield dbname, config
@@ -502,7 +510,7 @@ def cmd_bench(args):
     if args.only:
         scripts = [s for s in scripts if any(o in s.name for o in args.only)]
     status = 0
-    with throwaway_database(params, "bench") as (dbname, config):
+    with throwaway_database(params, "bench", demo=False) as (dbname, config):
         say(f"installing the suite without demo data in {dbname}")
         install_suite(
             config,

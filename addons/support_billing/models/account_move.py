@@ -18,3 +18,19 @@ class AccountMove(models.Model):
         "(support_period_start IS NOT NULL AND state != 'cancel')",
         "This agreement already has an invoice for this period.",
     )
+
+    def _get_mail_template(self):
+        """Invoices of agreements are sent with their template's email."""
+        templates = self.subscription_id.template_id.invoice_mail_template_id
+        if (
+            len(templates) == 1
+            and self
+            and all(
+                move.move_type == "out_invoice"
+                and move.subscription_id.support_kind
+                and move.subscription_id.template_id.invoice_mail_template_id
+                for move in self
+            )
+        ):
+            return templates
+        return super()._get_mail_template()

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import psycopg2
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -45,7 +46,7 @@ class SaleSubscription(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # One invoice for one period
+    # What an invoice holds
     # ------------------------------------------------------------------
 
     def _support_period_label(self, start, end):
@@ -81,62 +82,126 @@ class SaleSubscription(models.Model):
                 )
             )
 
-    def _support_unbilled(self, records, field_name):
-        """Records not billed yet, or billed on a cancelled invoice."""
-        return records.filtered(
-            lambda r: not r[field_name] or r[field_name].parent_state == "cancel"
-        )
+    def _support_pending_charges(self, until):
+        """What these agreements have to bill up to ``until``, not billed yet.
 
-    def _support_time_lines(self, start, end):
-        """One line per billable ticket: its hours not billed yet, by period end."""
-        self.ensure_one()
-        timesheets = self.env["account.analytic.line"].search(
-            [
-                ("helpdesk_ticket_id.agreement_id", "=", self.id),
-                ("helpdesk_ticket_id.scope", "=", "billable"),
-                ("date", "<=", end),
+        {agreement id: {"time" | "upgrade" | "usage": records}}, found with
+        one search per kind for all the agreements. A record billed on a
+        cancelled invoice is not billed. Read as superuser: what an invoice
+        holds does not depend on who presses the button.
+        """
+
+        def unbilled(field_name):
+            return [
+                "|",
+                (field_name, "=", False),
+                (f"{field_name}.parent_state", "=", "cancel"),
             ]
-        )
-        timesheets = self._support_unbilled(timesheets, "support_invoice_line_id")
+
+        env = self.sudo().env
+        found = {
+            "time": env["account.analytic.line"].search(
+                [
+                    ("helpdesk_ticket_id.agreement_id", "in", self.ids),
+                    ("helpdesk_ticket_id.scope", "=", "billable"),
+                    ("date", "<=", until),
+                    *unbilled("support_invoice_line_id"),
+                ],
+                order="date, id",
+            ),
+            "upgrade": env["support.upgrade"].search(
+                [
+                    ("agreement_id", "in", self.ids),
+                    ("fee_due", "=", True),
+                    ("commencement_date", "<=", until),
+                    *unbilled("fee_invoice_line_id"),
+                ],
+                order="commencement_date, id",
+            ),
+            "usage": env["support.usage"].search(
+                [
+                    ("agreement_id", "in", self.ids),
+                    ("date", "<=", until),
+                    *unbilled("invoice_line_id"),
+                ],
+                order="date, id",
+            ),
+        }
+        agreement_of = {
+            "time": lambda r: r.helpdesk_ticket_id.agreement_id.id,
+            "upgrade": lambda r: r.agreement_id.id,
+            "usage": lambda r: r.agreement_id.id,
+        }
+        ids = {agreement_id: defaultdict(list) for agreement_id in self.ids}
+        for kind, records in found.items():
+            for record in records:
+                ids[agreement_of[kind](record)][kind].append(record.id)
+        return {
+            agreement_id: {
+                kind: records.browse(kinds.get(kind, []))
+                for kind, records in found.items()
+            }
+            for agreement_id, kinds in ids.items()
+        }
+
+    @staticmethod
+    def _support_take(pending, kind, date_name, end):
+        """The pending records of ``kind`` dated by ``end``, taken out."""
+        records = pending[kind]
+        due = records.filtered(lambda r: r[date_name] <= end)
+        pending[kind] = records - due
+        return due
+
+    def _support_recurring_lines(self, start, end, pending):
+        lines = []
+        for line in self.sale_subscription_line_ids:
+            values = line._prepare_account_move_line()
+            # subscription_oca passes the product's own income account, False
+            # when it has none: let the invoice find the company's instead.
+            if not values.get("account_id"):
+                values.pop("account_id", None)
+            values.pop("price_subtotal", None)
+            values["support_kind"] = "recurring"
+            lines.append((values, None))
+        return lines
+
+    def _support_time_lines(self, start, end, pending):
+        """One line per billable ticket: its hours not billed yet, by period end."""
+        timesheets = self._support_take(pending, "time", "date", end)
+        if not timesheets:
+            return []
         product = self.company_id.support_hourly_product_id
+        price = product.with_company(self.company_id).lst_price
         # The rate after the agreement discount, shown as the line's discount.
         discount = self.partner_id._support_hourly_discount(start)
-        lines, sources = [], []
-        by_ticket = defaultdict(lambda: self.env["account.analytic.line"])
+        by_ticket = defaultdict(list)
         for timesheet in timesheets:
-            by_ticket[timesheet.helpdesk_ticket_id] |= timesheet
-        for ticket, ticket_timesheets in sorted(
-            by_ticket.items(), key=lambda item: item[0].number or ""
-        ):
+            by_ticket[timesheet.helpdesk_ticket_id].append(timesheet.id)
+        lines = []
+        for ticket, ids in sorted(by_ticket.items(), key=lambda i: i[0].number or ""):
+            ticket_timesheets = timesheets.browse(ids)
             hours = sum(ticket_timesheets.mapped("unit_amount"))
             if not hours:
                 continue
-            lines.append(
-                {
-                    "product_id": product.id,
-                    "name": self.env._(
-                        "Ticket %(number)s: %(title)s",
-                        number=ticket.number,
-                        title=ticket.name,
-                    ),
-                    "quantity": hours,
-                    "price_unit": product.with_company(self.company_id).lst_price,
-                    "discount": discount,
-                    "support_kind": "time",
-                }
-            )
-            sources.append(("support_invoice_line_id", ticket_timesheets))
-        return lines, sources
+            values = {
+                "product_id": product.id,
+                "name": self.env._(
+                    "Ticket %(number)s: %(title)s",
+                    number=ticket.number,
+                    title=ticket.name,
+                ),
+                "quantity": hours,
+                "price_unit": price,
+                "discount": discount,
+                "support_kind": "time",
+            }
+            lines.append((values, ("support_invoice_line_id", ticket_timesheets)))
+        return lines
 
-    def _support_upgrade_lines(self, start, end):
-        self.ensure_one()
-        upgrades = self.support_upgrade_ids.filtered(
-            lambda u: u.fee_due and u.commencement_date and u.commencement_date <= end
-        )
-        upgrades = self._support_unbilled(upgrades, "fee_invoice_line_id")
-        lines, sources = [], []
-        for upgrade in upgrades.sorted("commencement_date"):
-            lines.append(
+    def _support_upgrade_lines(self, start, end, pending):
+        upgrades = self._support_take(pending, "upgrade", "commencement_date", end)
+        return [
+            (
                 {
                     "product_id": upgrade.fee_product_id.id,
                     "name": self.env._(
@@ -147,75 +212,55 @@ class SaleSubscription(models.Model):
                     "quantity": 1,
                     "price_unit": upgrade.fee_amount,
                     "support_kind": "upgrade",
-                }
+                },
+                ("fee_invoice_line_id", upgrade),
             )
-            sources.append(("fee_invoice_line_id", upgrade))
-        return lines, sources
+            for upgrade in upgrades
+        ]
 
-    def _support_usage_lines(self, start, end):
-        self.ensure_one()
-        usages = self.env["support.usage"].search(
-            [("agreement_id", "=", self.id), ("date", "<=", end)]
-        )
-        usages = self._support_unbilled(usages, "invoice_line_id")
-        grouped = defaultdict(lambda: self.env["support.usage"])
+    def _support_usage_lines(self, start, end, pending):
+        """One line per service and unit price."""
+        usages = self._support_take(pending, "usage", "date", end)
+        grouped = defaultdict(list)
         for usage in usages:
-            grouped[(usage.product_id, usage.price_unit)] |= usage
-        lines, sources = [], []
-        for (product, price), group in sorted(
+            grouped[(usage.product_id, usage.price_unit)].append(usage.id)
+        lines = []
+        for (product, price), ids in sorted(
             grouped.items(), key=lambda item: (item[0][0].name, item[0][1])
         ):
-            lines.append(
-                {
-                    "product_id": product.id,
-                    "name": self.env._(
-                        "%(service)s: %(count)s transactions",
-                        service=product.display_name,
-                        count=len(group),
-                    ),
-                    "quantity": sum(group.mapped("quantity")),
-                    "price_unit": price,
-                    "support_kind": "usage",
-                }
-            )
-            sources.append(("invoice_line_id", group))
-        return lines, sources
+            group = usages.browse(ids)
+            values = {
+                "product_id": product.id,
+                "name": self.env._(
+                    "%(service)s: %(count)s transactions",
+                    service=product.display_name,
+                    count=len(group),
+                ),
+                "quantity": sum(group.mapped("quantity")),
+                "price_unit": price,
+                "support_kind": "usage",
+            }
+            lines.append((values, ("invoice_line_id", group)))
+        return lines
 
-    def _support_recurring_lines(self, start, end):
+    def _support_invoice_values(self, start, end, pending):
+        """(invoice values, what each line bills) of one period."""
         self.ensure_one()
-        lines = []
-        for line in self.sale_subscription_line_ids:
-            values = line._prepare_account_move_line()
-            # subscription_oca passes the product's own income account, False
-            # when it has none: let the invoice find the company's instead.
-            if not values.get("account_id"):
-                values.pop("account_id", None)
-            values.pop("price_subtotal", None)
-            values["support_kind"] = "recurring"
-            lines.append(values)
-        return lines, [None] * len(lines)
-
-    def _support_create_period_invoice(self, start, end):
-        """The invoice of one period, with everything chargeable in it."""
-        self.ensure_one()
-        self._support_check_invoiceable()
         label = self._support_period_label(start, end)
-        all_lines, all_sources = [], []
+        lines = []
         for builder in (
             self._support_recurring_lines,
             self._support_time_lines,
             self._support_upgrade_lines,
             self._support_usage_lines,
         ):
-            lines, sources = builder(start, end)
-            all_lines += lines
-            all_sources += sources
-        for values in all_lines:
+            lines += builder(start, end, pending)
+        for values, _source in lines:
             values["name"] = f"{values.get('name') or ''} ({label})".strip()
             values["support_period_start"] = start
             values["support_period_end"] = end
         move_values = self._prepare_account_move(
-            [Command.create(values) for values in all_lines]
+            [Command.create(values) for values, _source in lines]
         )
         move_values.update(
             {
@@ -224,24 +269,126 @@ class SaleSubscription(models.Model):
                 "support_period_end": end,
             }
         )
-        invoice = (
-            self.env["account.move"]
-            .with_company(self.company_id)
-            .with_context(default_move_type="out_invoice", journal_type="sale")
-            .create(move_values)
+        return move_values, [source for _values, source in lines]
+
+    # ------------------------------------------------------------------
+    # Creating the invoices
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _support_create_invoices(self, jobs):
+        """The invoices of ``jobs``, [(agreement, period start, period end)].
+
+        Everything the periods bill is found for all the agreements at once,
+        a company's invoices are created in one go, each billed record then
+        points at its invoice line, and each agreement's next date moves past
+        its last period. Invoices of agreements set to invoice are posted;
+        those set to send also go to Odoo's invoice-sending queue. Each
+        invoice and agreement gets a chatter note naming the other.
+        """
+        Move = self.env["account.move"]
+        if not jobs:
+            return Move
+        agreements = self.browse([agreement.id for agreement, _s, _e in jobs])
+        pending = agreements._support_pending_charges(max(e for _a, _s, e in jobs))
+        by_company = defaultdict(list)
+        for job in jobs:
+            by_company[job[0].company_id].append(job)
+        invoices = Move
+        for company, company_jobs in by_company.items():
+            built = [
+                agreement.with_company(company)._support_invoice_values(
+                    start, end, pending[agreement.id]
+                )
+                for agreement, start, end in company_jobs
+            ]
+            # The creation note is logged below, for all invoices at once.
+            created = (
+                Move.with_company(company)
+                .with_context(
+                    default_move_type="out_invoice",
+                    journal_type="sale",
+                    mail_create_nolog=True,
+                )
+                .create([values for values, _sources in built])
+            )
+            for invoice, (_values, sources) in zip(created, built, strict=True):
+                lines = invoice.invoice_line_ids.sorted(lambda li: (li.sequence, li.id))
+                for line, source in zip(lines, sources, strict=False):
+                    if source:
+                        field_name, records = source
+                        records.sudo().write({field_name: line.id})
+            invoices |= created
+        last_end = {}
+        for agreement, _start, end in jobs:
+            last_end[agreement] = max(end, last_end.get(agreement, end))
+        next_dates = defaultdict(list)
+        for agreement, end in last_end.items():
+            next_dates[end + timedelta(days=1)].append(agreement.id)
+        for next_date, ids in next_dates.items():
+            self.browse(ids).recurring_next_date = next_date
+        self._support_post_and_queue(invoices)
+        self._support_log_invoices(invoices)
+        return invoices
+
+    @api.model
+    def _support_post_and_queue(self, invoices):
+        mode = {
+            invoice: invoice.subscription_id.template_id.invoicing_mode
+            for invoice in invoices
+        }
+        to_post = invoices.filtered(lambda m: mode[m] in ("invoice", "invoice_send"))
+        if to_post:
+            to_post.action_post()
+        to_send = to_post.filtered(lambda m: mode[m] == "invoice_send")
+        if to_send:
+            to_send.sending_data = {
+                "author_user_id": self.env.user.id,
+                "author_partner_id": self.env.user.partner_id.id,
+            }
+            self.env.ref("account.ir_cron_account_move_send")._trigger()
+
+    @api.model
+    def _support_log_invoices(self, invoices):
+        """Chatter notes: on each invoice its agreement and period, on each
+        agreement its invoices; logged in one batch per model."""
+        on_invoices, on_agreements = {}, defaultdict(list)
+        for invoice in invoices:
+            agreement = invoice.subscription_id
+            period = agreement._support_period_label(
+                invoice.support_period_start, invoice.support_period_end
+            )
+            on_invoices[invoice.id] = Markup(
+                self.env._("Invoice of the agreement %(agreement)s for %(period)s.")
+            ) % {"agreement": agreement._get_html_link(), "period": period}
+            title = invoice.name if invoice.name not in (False, "/") else None
+            on_agreements[agreement.id].append(
+                Markup(self.env._("Invoiced %(period)s: %(invoice)s"))
+                % {
+                    "period": period,
+                    "invoice": invoice._get_html_link(
+                        title=title or self.env._("draft invoice")
+                    ),
+                }
+            )
+        if on_invoices:
+            invoices._message_log_batch(bodies=on_invoices)
+            self.browse(on_agreements)._message_log_batch(
+                bodies={
+                    agreement_id: Markup("<br/>").join(notes)
+                    for agreement_id, notes in on_agreements.items()
+                }
+            )
+
+    def _support_invoice_due(self, today):
+        """Invoice every due period of these agreements; return the invoices."""
+        return self._support_create_invoices(
+            [
+                (agreement, start, end)
+                for agreement in self
+                for start, end in agreement._support_due_periods(today)
+            ]
         )
-        for line, source in zip(
-            invoice.invoice_line_ids.sorted(lambda line: (line.sequence, line.id)),
-            all_sources,
-            strict=False,
-        ):
-            if source:
-                field_name, records = source
-                records.sudo().write({field_name: line.id})
-        if self.template_id.invoicing_mode in ("invoice", "invoice_send"):
-            invoice.action_post()
-        self.recurring_next_date = end + timedelta(days=1)
-        return invoice
 
     # ------------------------------------------------------------------
     # Entry points
@@ -251,6 +398,7 @@ class SaleSubscription(models.Model):
         """subscription_oca's monthly invoice: period by period, exactly once."""
         support = self.filtered("support_kind")
         for agreement in support:
+            agreement._support_check_invoiceable()
             agreement._support_invoice_due(fields.Date.context_today(agreement))
         if self - support:
             return super(SaleSubscription, self - support).generate_invoice()
@@ -261,8 +409,11 @@ class SaleSubscription(models.Model):
         if not self.support_kind:
             return super().manual_invoice()
         self.ensure_one()
+        self._support_check_invoiceable()
         start = self.recurring_next_date or self.date_start
-        invoice = self._support_create_period_invoice(start, periods.period_end(start))
+        invoice = self._support_create_invoices(
+            [(self, start, periods.period_end(start))]
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
@@ -270,73 +421,93 @@ class SaleSubscription(models.Model):
             "view_mode": "form",
         }
 
-    def _support_invoice_due(self, today):
-        """Invoice every due period of this agreement; return the invoices."""
-        self.ensure_one()
-        invoices = self.env["account.move"]
-        for start, end in self._support_due_periods(today):
-            invoices |= self._support_create_period_invoice(start, end)
-        return invoices
-
     @api.model
     def _cron_monthly_invoicing(self):
         self._support_invoice_due_agreements(fields.Date.context_today(self))
 
     @api.model
     def _support_invoice_due_agreements(self, today, batch=BATCH):
-        """Invoice the due agreements, one committed agreement at a time.
+        """Invoice the due agreements, a committed batch at a time.
 
-        Each agreement is locked while invoiced (a concurrent run skips it),
-        its invoices are committed with its next date, and the
-        database refuses a second invoice for an agreement and period: a run
-        repeated, run twice at once, or killed and started again ends with
-        exactly one invoice per agreement and period.
+        A batch's agreements are locked while invoiced (a concurrent run
+        skips them) and their invoices are committed with their next dates;
+        the database refuses a second invoice for an agreement and period.
+        A run repeated, run twice at once, or killed and started again ends
+        with exactly one invoice per agreement and period.
         """
         Cron = self.env["ir.cron"]
         domain = self._support_due_domain(today)
-        failed = set()
+        tried = set()
         created = 0
         while True:
             agreements = self.search(
-                domain + [("id", "not in", list(failed))],
+                domain + [("id", "not in", list(tried))],
                 limit=batch,
                 order="recurring_next_date, id",
             )
             if not agreements:
                 break
             Cron._commit_progress(remaining=self.search_count(domain))
-            for candidate in agreements:
-                failed.add(candidate.id)  # at most one attempt per run
-                agreement = candidate.try_lock_for_update().filtered_domain(domain)
-                if not agreement:
-                    continue
-                try:
-                    with self.env.cr.savepoint():
-                        created += len(
-                            agreement.with_company(
-                                agreement.company_id
-                            )._support_invoice_due(today)
-                        )
-                except (UserError, ValidationError) as error:
-                    self.env.invalidate_all()
-                    agreement._support_report_failure(str(error))
-                except psycopg2.errors.UniqueViolation:
-                    # Another process invoiced this period first.
-                    self.env.invalidate_all()
-                except psycopg2.IntegrityError as error:
-                    # E.g. a line without an income account: the database's
-                    # own check; the agreement is reported, the run goes on.
-                    self.env.invalidate_all()
-                    agreement._support_report_failure(
-                        self.env._(
-                            "%(agreement)s cannot be invoiced: %(error)s",
-                            agreement=agreement.display_name,
-                            error=str(error).splitlines()[0],
-                        )
-                    )
-                if Cron._commit_progress(1) <= 0:
-                    return created
+            tried.update(agreements.ids)  # at most one attempt per run
+            locked = agreements.try_lock_for_update()
+            # What another run committed before the lock is read afresh.
+            locked.invalidate_recordset()
+            created += len(locked.filtered_domain(domain)._support_invoice_batch(today))
+            if Cron._commit_progress(len(agreements)) <= 0:
+                break
         return created
+
+    def _support_invoice_batch(self, today):
+        """Invoice these locked agreements; report those that cannot be.
+
+        All at once when nothing goes wrong; otherwise one agreement at a
+        time, so one agreement's problem, or a period another process has
+        just invoiced, leaves the others invoiced.
+        """
+        ready = self.browse()
+        for agreement in self:
+            try:
+                agreement._support_check_invoiceable()
+            except UserError as error:
+                agreement._support_report_failure(str(error))
+                continue
+            ready |= agreement
+        try:
+            with self.env.cr.savepoint():
+                return ready._support_invoice_due(today)
+        except (UserError, ValidationError, psycopg2.IntegrityError):
+            self.env.invalidate_all()
+        invoices = self.env["account.move"]
+        for agreement in ready:
+            try:
+                with self.env.cr.savepoint():
+                    invoices |= agreement._support_invoice_due(today)
+            except (UserError, ValidationError) as error:
+                self.env.invalidate_all()
+                agreement._support_report_failure(str(error))
+            except psycopg2.errors.UniqueViolation:
+                # Locked and read afresh, so not a concurrent run: the next
+                # date was moved back over a period that has its invoice.
+                self.env.invalidate_all()
+                agreement._support_report_failure(
+                    self.env._(
+                        "%(agreement)s already has an invoice for a period it was "
+                        "about to invoice: check its next invoice date.",
+                        agreement=agreement.display_name,
+                    )
+                )
+            except psycopg2.IntegrityError as error:
+                # E.g. a line without an income account: the database's own
+                # check; the agreement is reported, the run goes on.
+                self.env.invalidate_all()
+                agreement._support_report_failure(
+                    self.env._(
+                        "%(agreement)s cannot be invoiced: %(error)s",
+                        agreement=agreement.display_name,
+                        error=str(error).splitlines()[0],
+                    )
+                )
+        return invoices
 
     @api.model
     def _demo_invoice_history(self, months=3):

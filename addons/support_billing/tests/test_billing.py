@@ -5,6 +5,7 @@ import psycopg2
 from freezegun import freeze_time
 from PyPDF2 import PdfReader
 
+from odoo import api
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -130,6 +131,82 @@ class TestMonthlyInvoice(SupportBillingCommon):
         self.assertFalse(self.invoices(other))
         self.assertIn("no address", other.activity_ids.note)
         self.assertEqual(len(self.invoices()), 1, "the others are invoiced")
+
+    def second_agreement(self, product=None):
+        self.other_customer.write({"street": "Kungsgatan 2", "city": "Luleå"})
+        other = self.start_agreement(
+            self.template_ops, self.other_customer, date(2026, 1, 1), product
+        )
+        other.recurring_next_date = date(2026, 10, 1)
+        return other
+
+    def test_a_batch_is_invoiced_together_with_notes_on_both_sides(self):
+        other = self.second_agreement()
+        self.assertEqual(self.run_invoicing(date(2026, 10, 15)), 2)
+        for agreement in (self.agreement, other):
+            invoice = self.invoices(agreement)
+            self.assertEqual(len(invoice), 1)
+            self.assertEqual(agreement.recurring_next_date, date(2026, 11, 1))
+            note = invoice.message_ids.filtered(
+                lambda m, a=agreement: a.name in (m.body or "")
+            )
+            self.assertIn("10/01/2026 to 10/31/2026", note.body)
+            self.assertIn(
+                "Invoiced 10/01/2026 to 10/31/2026",
+                " ".join(agreement.message_ids.mapped("body")),
+            )
+
+    def test_archived_product_is_reported_and_the_batch_goes_on(self):
+        retired = self.env["product.product"].create(
+            {"name": "Retired fee (test)", "type": "service", "list_price": 100}
+        )
+        other = self.second_agreement(retired)
+        retired.active = False
+        self.run_invoicing(date(2026, 10, 15))
+        self.assertFalse(self.invoices(other))
+        self.assertIn("Retired fee (test)", other.activity_ids.note)
+        self.assertIn("archived", other.activity_ids.note)
+        self.assertEqual(len(self.invoices()), 1)
+
+    def test_a_period_invoiced_already_is_reported_and_the_batch_goes_on(self):
+        other = self.second_agreement()
+        self.run_invoicing(date(2026, 10, 15))
+        # Someone moves the next date back over an invoiced period.
+        other.recurring_next_date = date(2026, 10, 1)
+        self.agreement.recurring_next_date = date(2026, 11, 1)
+        self.run_invoicing(date(2026, 11, 15))
+        self.assertEqual(len(self.invoices(other)), 1, "no second October")
+        self.assertEqual(len(self.invoices()), 2, "the other agreement goes on")
+        self.assertIn("already has an invoice", other.activity_ids.note)
+        self.assertEqual(other.recurring_next_date, date(2026, 10, 1))
+
+    def test_sent_invoices_carry_the_support_statement(self):
+        self.customer.email = "faktura@kund-ett.example"
+        self.template_msa.invoicing_mode = "invoice_send"
+        ticket = self.new_ticket("import_export", ticket_date=date(2026, 10, 3))
+        self.log_time(ticket, 2).date = date(2026, 10, 5)
+        self.run_invoicing(date(2026, 10, 15))
+        invoice = self.invoices()
+        self.assertEqual(invoice.state, "posted")
+        self.assertTrue(invoice.is_being_sent, "queued for Odoo's sending")
+        with (
+            self.enter_registry_test_mode(),
+            self.allow_pdf_render(),
+            self.registry.cursor() as cr,
+        ):
+            env = api.Environment(cr, self.env.uid, {"force_report_rendering": True})
+            env["account.move"]._cron_account_move_send()
+        self.env.invalidate_all()
+        self.assertFalse(invoice.is_being_sent)
+        sent = invoice.message_ids.filtered(lambda m: m.message_type == "comment")
+        names = sent.attachment_ids.mapped("name")
+        statement = sent.attachment_ids.filtered(
+            lambda a: a.name.startswith("Support statement")
+        )
+        self.assertEqual(len(statement), 1, names)
+        self.assertTrue(statement.raw.startswith(b"%PDF"))
+        self.assertEqual(len(sent.attachment_ids), 2, names)  # invoice and statement
+        self.assertIn(self.customer, sent.partner_ids)
 
     def test_statement_pdf_lists_tickets_and_hours(self):
         ticket = self.new_ticket("import_export", ticket_date=date(2026, 10, 3))
