@@ -153,9 +153,17 @@ class SaleSubscription(models.Model):
         return due
 
     def _support_recurring_lines(self, start, end, pending):
+        """The agreement's lines; code lines as counted when the period began."""
+        code_line = self._support_code_line_line() if self.support_kind else None
         lines = []
         for line in self.sale_subscription_line_ids:
             values = line._prepare_account_move_line()
+            if line == code_line:
+                quantity = self._support_code_line_quantity_on(start)
+                if quantity is not None and quantity != line.product_uom_qty:
+                    values["quantity"] = quantity
+                    values["price_unit"] = self._support_code_line_price(quantity)
+                    values["discount"] = 0.0
             # subscription_oca passes the product's own income account, False
             # when it has none: let the invoice find the company's instead.
             if not values.get("account_id"):

@@ -1,11 +1,11 @@
 import io
-from datetime import date
+from datetime import date, datetime
 
 import psycopg2
 from freezegun import freeze_time
 from PyPDF2 import PdfReader
 
-from odoo import api
+from odoo import Command, api
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -207,6 +207,63 @@ class TestMonthlyInvoice(SupportBillingCommon):
         self.assertTrue(statement.raw.startswith(b"%PDF"))
         self.assertEqual(len(sent.attachment_ids), 2, names)  # invoice and statement
         self.assertIn(self.customer, sent.partner_ids)
+
+    def test_code_lines_are_billed_as_counted_when_the_period_began(self):
+        code = self.env["product.product"].create(
+            {"name": "Code lines (test)", "type": "service", "list_price": 100}
+        )
+        code.write(
+            {
+                "property_account_income_id": (
+                    self.monthly_product.property_account_income_id.id
+                ),
+                "taxes_id": self.vat25.ids,
+            }
+        )
+        self.template_msa.write(
+            {"support_code_line_product_id": code.id, "support_code_line_block": 100}
+        )
+        repository = self.env["support.repository"].create(
+            {
+                "agreement_id": self.agreement.id,
+                "url": "https://git.example.com/kund-ett/addons.git",
+            }
+        )
+        for when, lines, commit in (
+            (datetime(2026, 9, 20), 750, "a" * 40),
+            (datetime(2026, 10, 20), 1250, "b" * 40),
+        ):
+            snapshot = self.env["support.cloc.snapshot"].create(
+                {
+                    "repository_id": repository.id,
+                    "commit": commit,
+                    "line_ids": [
+                        Command.create(
+                            {"module_name": "sales_extra", "code_lines": lines}
+                        )
+                    ],
+                }
+            )
+            snapshot.date = when
+            snapshot._apply()
+        self.assertEqual(self.agreement._support_code_line_line().product_uom_qty, 13)
+        self.run_invoicing(date(2026, 11, 15))  # October, then November
+        october, november = self.invoices()
+        code_lines = [
+            invoice.invoice_line_ids.filtered(lambda li: li.product_id == code)
+            for invoice in (october, november)
+        ]
+        self.assertEqual([line.quantity for line in code_lines], [8, 13])
+        self.assertTrue(self.currency.is_zero(code_lines[0].price_subtotal - 800))
+        self.assertTrue(self.currency.is_zero(code_lines[1].price_subtotal - 1300))
+        # The statement shows the count each invoice was priced from.
+        Report = self.env["ir.actions.report"]
+        for invoice, shown, hidden in ((october, "a", "b"), (november, "b", "a")):
+            html = Report._render_qweb_html(
+                "support_billing.report_support_statement", invoice.ids
+            )[0].decode()
+            self.assertIn(shown * 12, html)
+            self.assertNotIn(hidden * 12, html)
 
     def test_statement_pdf_lists_tickets_and_hours(self):
         ticket = self.new_ticket("import_export", ticket_date=date(2026, 10, 3))

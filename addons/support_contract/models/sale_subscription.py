@@ -344,6 +344,45 @@ class SaleSubscription(models.Model):
             )
         return True
 
+    def _support_counts_in_force(self, day):
+        """{repository: applied count} that set the price when ``day`` began.
+
+        Per active repository, its last count applied before that day; a
+        repository not counted by then has none. When no count at all was
+        applied before that day, the current counts: the first count sets
+        the price from the start.
+        """
+        self.ensure_one()
+        repositories = self.support_repository_ids.filtered("active")
+        if not repositories:
+            return {}
+        began = fields.Datetime.to_datetime(day)
+        before, latest = {}, {}
+        for snapshot in (
+            self.env["support.cloc.snapshot"]
+            .sudo()
+            .search(
+                [
+                    ("repository_id", "in", repositories.ids),
+                    ("state", "=", "applied"),
+                ],
+                order="date desc, id desc",
+            )
+        ):
+            latest.setdefault(snapshot.repository_id, snapshot)
+            if snapshot.date < began:
+                before.setdefault(snapshot.repository_id, snapshot)
+        return before or latest
+
+    def _support_code_line_quantity_on(self, day):
+        """The code-line quantity in force when ``day`` began; None without
+        any applied count (the quantity is then the agreement's own)."""
+        counts = self._support_counts_in_force(day)
+        if not counts:
+            return None
+        code_lines = sum(s.billable_code_lines for s in counts.values())
+        return pricing.code_line_quantity(code_lines, self.support_code_line_block)
+
     def _support_code_line_price(self, quantity):
         self.ensure_one()
         product = self.support_code_line_product_id
