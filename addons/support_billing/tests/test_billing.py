@@ -70,6 +70,19 @@ class TestMonthlyInvoice(SupportBillingCommon):
         self.assertEqual(upgrade.fee_invoice_line_id, lines["upgrade"])
         self.assertEqual(self.agreement.recurring_next_date, date(2026, 11, 1))
 
+    def test_amounts_are_right_to_the_ore(self):
+        self.hour_product.list_price = 1234.56
+        ticket = self.new_ticket("import_export", ticket_date=date(2026, 10, 3))
+        self.log_time(ticket, 1.3).date = date(2026, 10, 5)
+        self.run_invoicing(date(2026, 10, 15))
+        invoice = self.invoices()
+        time = invoice.invoice_line_ids.filtered(lambda li: li.support_kind == "time")
+        # 1.3 h x 1,234.56 kr less 15 % = 1,364.1888 kr: 1,364.19 kr.
+        self.assertEqual(time.price_subtotal, 1364.19)
+        self.assertEqual(invoice.amount_untaxed, 6264.19)
+        self.assertEqual(invoice.amount_tax, 1566.05)  # 25 % of 6,264.19
+        self.assertEqual(invoice.amount_total, 7830.24)
+
     def test_running_twice_makes_one_invoice_per_period(self):
         self.run_invoicing(date(2026, 10, 15))
         self.run_invoicing(date(2026, 10, 15))
@@ -223,6 +236,17 @@ class TestMonthlyInvoice(SupportBillingCommon):
         self.template_msa.write(
             {"support_code_line_product_id": code.id, "support_code_line_block": 100}
         )
+        # Tiers: 100 kr a block, 80 kr from 10 blocks on.
+        self.env["product.pricelist.item"].create(
+            {
+                "pricelist_id": self.pricelist.id,
+                "applied_on": "0_product_variant",
+                "product_id": code.id,
+                "compute_price": "fixed",
+                "fixed_price": 80,
+                "min_quantity": 10,
+            }
+        )
         repository = self.env["support.repository"].create(
             {
                 "agreement_id": self.agreement.id,
@@ -255,7 +279,7 @@ class TestMonthlyInvoice(SupportBillingCommon):
         ]
         self.assertEqual([line.quantity for line in code_lines], [8, 13])
         self.assertTrue(self.currency.is_zero(code_lines[0].price_subtotal - 800))
-        self.assertTrue(self.currency.is_zero(code_lines[1].price_subtotal - 1300))
+        self.assertTrue(self.currency.is_zero(code_lines[1].price_subtotal - 1040))
         # The statement shows the count each invoice was priced from.
         Report = self.env["ir.actions.report"]
         for invoice, shown, hidden in ((october, "a", "b"), (november, "b", "a")):
