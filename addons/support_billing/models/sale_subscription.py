@@ -369,15 +369,9 @@ class SaleSubscription(models.Model):
             on_invoices[invoice.id] = Markup(
                 self.env._("Invoice of the agreement %(agreement)s for %(period)s.")
             ) % {"agreement": agreement._get_html_link(), "period": period}
-            title = invoice.name if invoice.name not in (False, "/") else None
             on_agreements[agreement.id].append(
                 Markup(self.env._("Invoiced %(period)s: %(invoice)s"))
-                % {
-                    "period": period,
-                    "invoice": invoice._get_html_link(
-                        title=title or self.env._("draft invoice")
-                    ),
-                }
+                % {"period": period, "invoice": invoice._get_html_link()}
             )
         if on_invoices:
             invoices._message_log_batch(bodies=on_invoices)
