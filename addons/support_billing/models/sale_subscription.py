@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import mute_logger
 from odoo.tools.misc import format_date
 
 from ..tools import periods
@@ -449,9 +450,17 @@ class SaleSubscription(models.Model):
             )
             if not agreements:
                 break
+            # Odoo's transactions are REPEATABLE READ: the lock below opens a
+            # transaction of its own, so it sees what other runs committed.
             Cron._commit_progress(remaining=self.search_count(domain))
             tried.update(agreements.ids)  # at most one attempt per run
-            locked = agreements.try_lock_for_update()
+            try:
+                with mute_logger("odoo.sql_db"):
+                    locked = agreements.try_lock_for_update()
+            except psycopg2.errors.SerializationFailure:
+                # Another run committed some of them just now: it had them.
+                self.env.cr.rollback()
+                continue
             # What another run committed before the lock is read afresh.
             locked.invalidate_recordset()
             created += len(locked.filtered_domain(domain)._support_invoice_batch(today))

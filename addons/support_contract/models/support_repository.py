@@ -2,6 +2,7 @@ import logging
 import os
 import time
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models, tools
@@ -452,9 +453,20 @@ class SupportRepository(models.Model):
                 if not candidates:
                     break
                 remaining = self.search_count(domain)
+                # Odoo's transactions are REPEATABLE READ: each lock below
+                # opens a transaction of its own, so it sees what other runs
+                # committed since the search.
+                Cron._commit_progress(remaining=remaining)
                 progressed = False
                 for repo in candidates:
-                    repo = repo.try_lock_for_update().filtered_domain(domain)
+                    try:
+                        with tools.mute_logger("odoo.sql_db"):
+                            repo = repo.try_lock_for_update()
+                        repo = repo.filtered_domain(domain)
+                    except psycopg2.errors.SerializationFailure:
+                        # Another run committed this repository just now.
+                        self.env.cr.rollback()
+                        continue
                     if not repo:
                         continue
                     progressed = True
