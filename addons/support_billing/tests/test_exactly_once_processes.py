@@ -5,31 +5,23 @@ database, run the invoicing in other processes, and remove what they made.
 """
 
 import os
-import signal
-import subprocess
-import sys
-import time
 import uuid
 from datetime import date
-from unittest import TestCase
 
-import odoo
 from odoo import api
-from odoo.modules.registry import Registry
+
+from odoo.addons.support_contract.tests.processes import ProcessRunCase
 
 RUNNER = os.path.join(os.path.dirname(__file__), "invoicing_runner.py")
 TODAY = "2026-11-15"  # two periods due: October and November
 AGREEMENTS = 40
 
 
-class TestExactlyOnceProcesses(TestCase):
+class TestExactlyOnceProcesses(ProcessRunCase):
+    runner = RUNNER
+
     def setUp(self):
         super().setUp()
-        self.database = odoo.tools.config["db_name"]
-        if isinstance(self.database, list):
-            self.database = self.database[0]
-        self.config = odoo.tools.config.rcfile
-        self.registry = Registry(self.database)
         self.tag = uuid.uuid4().hex[:8]
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
@@ -106,13 +98,6 @@ class TestExactlyOnceProcesses(TestCase):
             self.paused.with_env(env).write({"is_paused": False})
             cr.commit()
 
-    def start(self):
-        return subprocess.Popen(
-            [sys.executable, RUNNER, self.config, self.database, TODAY],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-
     def invoice_periods(self):
         with self.registry.cursor() as cr:
             cr.execute(
@@ -133,24 +118,16 @@ class TestExactlyOnceProcesses(TestCase):
         self.assertEqual(set(rows), expected, "a period is missing")
 
     def test_two_processes_at_once_make_one_invoice_per_period(self):
-        first, second = self.start(), self.start()
+        first, second = self.start(TODAY), self.start(TODAY)
         for proc in (first, second):
-            _out, err = proc.communicate(timeout=600)
-            self.assertEqual(proc.returncode, 0, err.decode()[-2000:])
+            self.finish(proc)
         self.assert_exactly_once()
 
     def test_a_run_killed_halfway_and_started_again_misses_nothing(self):
-        proc = self.start()
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and proc.poll() is None:
-            if len(self.invoice_periods()) >= AGREEMENTS // 2:
-                break
-            time.sleep(0.2)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        self.kill_when(
+            self.start(TODAY), lambda: len(self.invoice_periods()) >= AGREEMENTS // 2
+        )
         done = len(self.invoice_periods())
         self.assertLess(done, 2 * AGREEMENTS, "the run was not killed halfway")
-        again = self.start()
-        _out, err = again.communicate(timeout=600)
-        self.assertEqual(again.returncode, 0, err.decode()[-2000:])
+        self.finish(self.start(TODAY))
         self.assert_exactly_once()

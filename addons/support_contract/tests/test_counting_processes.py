@@ -6,19 +6,13 @@ what they made.
 """
 
 import os
-import signal
-import subprocess
-import sys
-import time
 import uuid
 from datetime import date
-from unittest import TestCase
 
-import odoo
 from odoo import api
-from odoo.modules.registry import Registry
 
 from .git_fixtures import GitFixture
+from .processes import ProcessRunCase
 
 RUNNER = os.path.join(os.path.dirname(__file__), "counting_runner.py")
 REPOSITORIES = 6
@@ -30,14 +24,11 @@ def addon(name, code_lines):
     return {f"{name}/__manifest__.py": "{'name': 'x'}", f"{name}/models.py": body}
 
 
-class TestCountingProcesses(TestCase):
+class TestCountingProcesses(ProcessRunCase):
+    runner = RUNNER
+
     def setUp(self):
         super().setUp()
-        self.database = odoo.tools.config["db_name"]
-        if isinstance(self.database, list):
-            self.database = self.database[0]
-        self.config = odoo.tools.config.rcfile
-        self.registry = Registry(self.database)
         tag = uuid.uuid4().hex[:8]
         self.fixtures = [
             GitFixture(addon(f"custom_{i}", 10 * (i + 1))) for i in range(REPOSITORIES)
@@ -109,13 +100,6 @@ class TestCountingProcesses(TestCase):
             env["ir.config_parameter"].set_param(PARAM, self.old_param or False)
             cr.commit()
 
-    def start(self):
-        return subprocess.Popen(
-            [sys.executable, RUNNER, self.config, self.database],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-
     def counts(self):
         """{repository id: number of counts}, committed ones."""
         with self.registry.cursor() as cr:
@@ -142,25 +126,14 @@ class TestCountingProcesses(TestCase):
 
     def test_two_processes_at_once_count_each_repository_once(self):
         first, second = self.start(), self.start()
-        done = 0
-        for proc in (first, second):
-            out, err = proc.communicate(timeout=600)
-            self.assertEqual(proc.returncode, 0, err.decode()[-2000:])
-            done += int(out.decode().strip().splitlines()[-1])
+        done = sum(
+            int(self.finish(proc).strip().splitlines()[-1]) for proc in (first, second)
+        )
         self.assertEqual(done, REPOSITORIES)
         self.assert_each_counted_once()
 
     def test_a_run_killed_halfway_and_started_again_counts_the_rest(self):
-        proc = self.start()
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and proc.poll() is None:
-            if len(self.counts()) >= 2:
-                break
-            time.sleep(0.1)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        self.kill_when(self.start(), lambda: len(self.counts()) >= 2)
         self.assertLess(len(self.counts()), REPOSITORIES, "not killed halfway")
-        again = self.start()
-        _out, err = again.communicate(timeout=600)
-        self.assertEqual(again.returncode, 0, err.decode()[-2000:])
+        self.finish(self.start())
         self.assert_each_counted_once()
