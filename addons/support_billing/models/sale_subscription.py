@@ -181,8 +181,8 @@ class SaleSubscription(models.Model):
             return []
         product = self.company_id.support_hourly_product_id
         price = product.with_company(self.company_id).lst_price
-        # The rate after the agreement discount, shown as the line's discount.
-        discount = self.partner_id._support_hourly_discount(start)
+        # The agreement discount is the invoice line's own (support_contract
+        # sets it on every hourly-service line of a customer invoice).
         by_ticket = defaultdict(list)
         for timesheet in timesheets:
             by_ticket[timesheet.helpdesk_ticket_id].append(timesheet.id)
@@ -201,7 +201,6 @@ class SaleSubscription(models.Model):
                 ),
                 "quantity": hours,
                 "price_unit": price,
-                "discount": discount,
                 "support_kind": "time",
             }
             lines.append((values, ("support_invoice_line_id", ticket_timesheets)))

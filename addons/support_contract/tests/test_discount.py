@@ -2,6 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import Form, tagged
 
 from .common import SupportContractCommon
@@ -42,6 +43,24 @@ class TestHourlyDiscount(SupportContractCommon):
             self.assertEqual(self.order_line(self.contact).discount, 10)
             self.assertEqual(self.invoice_line(self.contact).discount, 10)
             self.assertEqual(self.order_line(self.other_customer).discount, 0)
+
+    def test_invoices_made_in_code_get_the_discount_too(self):
+        self.start_agreement(self.template_ops, self.customer, date(2026, 1, 1))
+        invoice = (
+            self.env["account.move"]
+            .with_context(default_move_type="out_invoice")
+            .create(
+                {
+                    "partner_id": self.contact.id,
+                    "invoice_date": date(2026, 6, 1),
+                    "invoice_line_ids": [
+                        Command.create({"product_id": self.hour_product.id}),
+                        Command.create({"product_id": self.monthly_product.id}),
+                    ],
+                }
+            )
+        )
+        self.assertEqual(invoice.invoice_line_ids.mapped("discount"), [10, 0])
 
     def test_other_products_keep_their_price(self):
         with freeze_time("2026-06-01"):
