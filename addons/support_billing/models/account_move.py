@@ -22,15 +22,11 @@ class AccountMove(models.Model):
     def _get_mail_template(self):
         """Invoices of agreements are sent with their template's email."""
         templates = self.subscription_id.template_id.invoice_mail_template_id
-        if (
-            len(templates) == 1
-            and self
-            and all(
-                move.move_type == "out_invoice"
-                and move.subscription_id.support_kind
-                and move.subscription_id.template_id.invoice_mail_template_id
-                for move in self
-            )
+        if len(templates) == 1 and all(
+            move.move_type == "out_invoice"
+            and move.subscription_id.support_kind
+            and move.subscription_id.template_id.invoice_mail_template_id
+            for move in self
         ):
             return templates
         return super()._get_mail_template()

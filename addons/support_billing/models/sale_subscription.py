@@ -35,16 +35,14 @@ class SaleSubscription(models.Model):
             ("recurring_next_date", "<=", today),
         ]
 
-    def _support_due_periods(self, today, limit=None):
+    def _support_due_periods(self, today):
         """The periods of this agreement due by ``today``, oldest first.
 
         Billing goes on to the agreement's end date: for an agreement closed
         during its minimum term, that is the minimum-term end.
         """
         self.ensure_one()
-        return periods.due_periods(
-            self.recurring_next_date, today, self.date or None, limit=limit
-        )
+        return periods.due_periods(self.recurring_next_date, today, self.date or None)
 
     # ------------------------------------------------------------------
     # What an invoice holds
@@ -155,7 +153,7 @@ class SaleSubscription(models.Model):
 
     def _support_recurring_lines(self, start, end, pending):
         """The agreement's lines; code lines as counted when the period began."""
-        code_line = self._support_code_line_line() if self.support_kind else None
+        code_line = self._support_code_line_line()
         lines = []
         for line in self.sale_subscription_line_ids:
             values = line._prepare_account_move_line()
@@ -471,8 +469,7 @@ class SaleSubscription(models.Model):
         """Invoice these locked agreements; report those that cannot be.
 
         All at once when nothing goes wrong; otherwise one agreement at a
-        time, so one agreement's problem, or a period another process has
-        just invoiced, leaves the others invoiced.
+        time, so one agreement's problem leaves the others invoiced.
         """
         ready = self.browse()
         for agreement in self:

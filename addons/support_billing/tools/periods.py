@@ -10,7 +10,7 @@ def period_end(start: date) -> date:
     return add_months(start, 1) - timedelta(days=1)
 
 
-def due_periods(next_start: date, today: date, end: date | None, limit=None):
+def due_periods(next_start: date, today: date, end: date | None):
     """[(start, end)] of the periods due by ``today``, from ``next_start`` on.
 
     A period is due once it has started; none starts after the agreement's
@@ -21,7 +21,5 @@ def due_periods(next_start: date, today: date, end: date | None, limit=None):
     start = next_start
     while start and start <= today and (end is None or start <= end):
         periods.append((start, period_end(start)))
-        if limit and len(periods) >= limit:
-            break
         start = period_end(start) + timedelta(days=1)
     return periods
