@@ -1,5 +1,6 @@
 from . import account_move_line
 from . import product_template
+from . import res_company
 from . import res_partner
 from . import sale_order_line
 from . import sale_subscription

@@ -4,11 +4,11 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    def _support_hourly_discount(self, on_date=None):
+    def _support_hourly_discount(self, on_date=None, company=None):
         """The hourly-rate discount (percent) of the partner on ``on_date``.
 
         The highest discount among the running agreements of the partner's
-        commercial partner; 0 when none is running.
+        commercial partner (of ``company`` when given); 0 when none is running.
         """
         self.ensure_one()
         agreements = (
@@ -16,4 +16,6 @@ class ResPartner(models.Model):
             .sudo()
             ._support_running_for_partner(self, on_date or fields.Date.today())
         )
+        if company:
+            agreements = agreements.filtered(lambda a: a.company_id == company)
         return max(agreements.mapped("support_hourly_discount") or [0.0])

@@ -383,16 +383,59 @@ class SaleSubscription(models.Model):
         code_lines = sum(s.billable_code_lines for s in counts.values())
         return pricing.code_line_quantity(code_lines, self.support_code_line_block)
 
-    def _support_code_line_price(self, quantity):
+    def _support_unit_price(self, product, quantity=1.0, on_date=None):
+        """The one price rule of the suite: ``product``'s unit price for this
+        agreement, from its pricelist on ``on_date`` (so tiers are pricelist
+        rules with a minimum quantity), in the agreement's currency.
+
+        Code lines (at the period's start), upgrade fees (at the
+        commencement date) and the hourly rate (at the date of the work) all
+        come from here; without a pricelist, the product's sales price.
+        """
         self.ensure_one()
-        product = self.support_code_line_product_id
+        on_date = on_date or fields.Date.context_today(self)
+        product = product.with_company(self.company_id)
         if not self.pricelist_id:
             return product.lst_price
         return self.pricelist_id._get_product_price(
-            product,
-            quantity or 1.0,
-            currency=self.currency_id,
-            date=fields.Date.context_today(self),
+            product, quantity or 1.0, currency=self.currency_id, date=on_date
+        )
+
+    @api.model
+    def _support_hourly_price(self, partner, company, on_date=None):
+        """(unit price, discount %, rate) of an hour of billable work for
+        ``partner`` in ``company`` on ``on_date``.
+
+        The unit price follows the covering agreement's pricelist (the
+        product's price without an agreement); the discount is the highest of
+        the customer's running agreements; the rate is the price after the
+        discount, rounded as the company's currency rounds. None when the
+        company has no hourly product: callers say so instead of billing 0.
+        """
+        on_date = on_date or fields.Date.context_today(self)
+        product = company.sudo().support_hourly_product_id
+        if not product:
+            return None
+        commercial = partner.commercial_partner_id if partner else partner
+        agreement = (
+            self.sudo()._support_covering_agreement(commercial, on_date, company)
+            if commercial
+            else self.browse()
+        )
+        if agreement:
+            price = agreement._support_unit_price(product, 1.0, on_date)
+        else:
+            price = product.sudo().with_company(company).lst_price
+        discount = (
+            commercial._support_hourly_discount(on_date, company) if commercial else 0.0
+        )
+        rate = company.currency_id.round(price * (1 - discount / 100.0))
+        return price, discount, rate
+
+    def _support_code_line_price(self, quantity, on_date=None):
+        self.ensure_one()
+        return self._support_unit_price(
+            self.support_code_line_product_id, quantity, on_date
         )
 
     def _support_code_line_note(self, facts):

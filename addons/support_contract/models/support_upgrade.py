@@ -267,16 +267,13 @@ class SupportUpgrade(models.Model):
             )
 
     def _fee_price(self):
+        """The fee by the agreement's price rule on the commencement date."""
         self.ensure_one()
-        product = self.fee_product_id
-        agreement = self.agreement_id
-        if not product:
+        if not self.fee_product_id:
             return 0.0
-        if agreement.pricelist_id:
-            return agreement.pricelist_id._get_product_price(
-                product, 1.0, currency=agreement.currency_id
-            )
-        return product.lst_price
+        return self.agreement_id._support_unit_price(
+            self.fee_product_id, 1.0, self.commencement_date
+        )
 
     # ------------------------------------------------------------------
     # Buttons

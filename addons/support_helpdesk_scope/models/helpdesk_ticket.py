@@ -165,19 +165,25 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
 
     def _support_hourly_rate(self, partner=None, on_date=None):
-        """Hourly rate for the customer: the hourly product's price with the
-        customer's agreement discount (the one rule of support_contract)."""
+        """Hourly rate for the customer: the price rule of support_contract
+        (agreement pricelist and discount on the ticket's date); 0 only when
+        the company has no hourly product (see the Settings)."""
         company = (self[:1].company_id if self else None) or self.env.company
-        # The rate is shown to portal users, who cannot read products.
-        product = company.sudo().support_hourly_product_id
-        if not product:
-            return 0.0
         partner = partner or (self[:1].commercial_partner_id if self else None)
         on_date = on_date or (self[:1].ticket_date if self else None)
-        price = product.with_company(company).lst_price
-        discount = partner._support_hourly_discount(on_date) if partner else 0.0
-        currency = company.currency_id
-        return currency.round(price * (1 - discount / 100.0))
+        price = self.env["sale.subscription"]._support_hourly_price(
+            partner, company, on_date
+        )
+        return price[2] if price else 0.0
+
+    @api.model
+    def _support_billable_ticket_domain(self):
+        """The one rule of tickets whose time is billed: billable, and not
+        waiting for or declined by the customer where approval is asked."""
+        return [
+            ("scope", "=", "billable"),
+            ("approval_state", "not in", ("pending", "declined")),
+        ]
 
     def write(self, vals):
         before = {ticket.id: ticket.scope for ticket in self}
