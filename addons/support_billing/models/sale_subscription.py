@@ -409,6 +409,7 @@ class SaleSubscription(models.Model):
         if not self.support_kind:
             return super().manual_invoice()
         self.ensure_one()
+        self._support_check_invoicing_rights()
         self._support_check_invoiceable()
         start = self.recurring_next_date or self.date_start
         invoice = self._support_create_invoices(

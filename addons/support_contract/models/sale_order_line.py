@@ -1,24 +1,24 @@
-from odoo import api, models
+from odoo import models
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    @api.depends("order_id.partner_id", "order_id.date_order")
     def _compute_discount(self):
+        # Same triggers as sale's own compute (product, unit, quantity): the
+        # agreement discount is the default of an hourly line when its
+        # product is set, and never replaces what a person typed later.
         res = super()._compute_discount()
-        # Without the pricelist discount feature the standard compute leaves
-        # the old value: an hourly line must not keep a former agreement's
-        # discount when the customer changes.
-        pricelist_discounts = self.env[
-            "product.pricelist.item"
-        ]._is_discount_feature_enabled()
         for line in self:
-            if not line.product_id.support_hourly_service or line.display_type:
-                continue
-            partner = line.order_id.partner_id
-            on_date = line.order_id.date_order and line.order_id.date_order.date()
-            discount = partner._support_hourly_discount(on_date) if partner else 0.0
-            if discount or not pricelist_discounts:
-                line.discount = discount
+            if line.product_id.support_hourly_service and not line.display_type:
+                line.discount = line._support_default_discount()
         return res
+
+    def _support_default_discount(self):
+        self.ensure_one()
+        order = self.order_id
+        partner = order.partner_id
+        if not partner:
+            return 0.0
+        on_date = order.date_order and order.date_order.date()
+        return partner._support_hourly_discount(on_date, order.company_id)

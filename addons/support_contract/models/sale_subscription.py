@@ -461,6 +461,23 @@ class SaleSubscription(models.Model):
             )
         return body
 
+    def _support_check_invoicing_rights(self):
+        """Invoicing an agreement makes a journal entry: accountants do it."""
+        if self.filtered("support_kind") and not self.env.user.has_group(
+            "account.group_account_invoice"
+        ):
+            raise UserError(
+                self.env._(
+                    "Only users with Invoicing rights can invoice an agreement. "
+                    "Ask your accountant, or an administrator to give you the "
+                    "Invoicing rights."
+                )
+            )
+
+    def manual_invoice(self):
+        self._support_check_invoicing_rights()
+        return super().manual_invoice()
+
     def action_support_view_repositories(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -505,7 +522,9 @@ class SaleSubscription(models.Model):
 
     def write(self, vals):
         if vals.get("stage_id") and not self.env.context.get("support_closing"):
-            stage = self.env["sale.subscription.stage"].browse(vals["stage_id"])
+            stage = vals["stage_id"]
+            if not isinstance(stage, models.BaseModel):
+                stage = self.env["sale.subscription.stage"].browse(stage)
             if stage.type == "post":
                 early = self.filtered(lambda a: a._support_within_minimum_term())
                 if early:

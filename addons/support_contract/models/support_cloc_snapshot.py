@@ -95,7 +95,10 @@ class SupportClocSnapshot(models.Model):
                         }
                     )
                 )
-        return self.create(
+        # A count is the server's record of what it read: nobody creates or
+        # edits one by hand, so it is written as superuser and handed back
+        # in the caller's environment.
+        snapshot = self.sudo().create(
             {
                 "repository_id": repository.id,
                 "commit": commit,
@@ -103,6 +106,7 @@ class SupportClocSnapshot(models.Model):
                 "issue_ids": issues,
             }
         )
+        return snapshot.with_env(self.env)
 
     def _apply(self):
         """Make this count the repository's current one and reprice."""
@@ -111,7 +115,7 @@ class SupportClocSnapshot(models.Model):
         previous = repository.snapshot_ids.filtered(
             lambda s: s.state == "applied" and s != self
         )[:1]
-        self.state = "applied"
+        self.sudo().state = "applied"
         repository.write(
             {
                 "state": "ok",

@@ -330,7 +330,7 @@ class SupportRepository(models.Model):
         previous = self.last_code_lines if self.state in ("ok", "to_confirm") else 0
         drop = self._max_drop()
         if previous and snapshot.billable_code_lines < previous * (1 - drop / 100.0):
-            snapshot.state = "to_confirm"
+            snapshot.sudo().state = "to_confirm"
             self.write(
                 {"state": "to_confirm", "last_commit": commit, "last_error": False}
             )
@@ -384,10 +384,17 @@ class SupportRepository(models.Model):
         with cloc_count.WorkerPool() as pool:
             for repo in self:
                 repo._count(pool=pool)
-                repo.next_count_date = self._next_count_date()
+                repo.next_count_date = repo._next_count_date_after_count()
         return True
 
     def action_confirm_count(self):
+        if not self.env.user.has_group("support_contract.group_support_manager"):
+            raise UserError(
+                self.env._(
+                    "Only a Support Manager can confirm a count that dropped more "
+                    "than allowed: ask one to check it."
+                )
+            )
         for repo in self:
             snapshot = repo.snapshot_ids.filtered(lambda s: s.state == "to_confirm")[:1]
             if not snapshot:
@@ -414,6 +421,13 @@ class SupportRepository(models.Model):
     @api.model
     def _next_count_date(self):
         return fields.Date.context_today(self) + relativedelta(months=1)
+
+    def _next_count_date_after_count(self):
+        """A month on after a count; the next day after a failed one."""
+        self.ensure_one()
+        if self.state == "error":
+            return fields.Date.context_today(self) + relativedelta(days=1)
+        return self._next_count_date()
 
     # ------------------------------------------------------------------
     # Scheduled action
@@ -472,7 +486,7 @@ class SupportRepository(models.Model):
                     progressed = True
                     try:
                         repo._count(pool=pool)
-                        repo.next_count_date = self._next_count_date()
+                        repo.next_count_date = repo._next_count_date_after_count()
                     except Exception as error:  # noqa: BLE001 one repository only
                         self.env.cr.rollback()
                         _logger.exception("Counting repository %s failed", repo.id)

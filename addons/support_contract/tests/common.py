@@ -4,6 +4,30 @@ from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
 
+# The roles of the README's table, with exactly the groups it gives them.
+ROLE_GROUPS = {
+    "consultant": "base.group_user,support_contract.group_support_user",
+    "manager": "base.group_user,support_contract.group_support_manager",
+    "accountant": "base.group_user,account.group_account_invoice",
+}
+
+
+def make_role_users(env, roles=None, suffix="test"):
+    """{role: user} of the README's staff roles, in the current company."""
+    groups = dict(ROLE_GROUPS, **(roles or {}))
+    return {
+        role: new_test_user(
+            env,
+            login=f"{role}_{suffix}",
+            password=f"{role}_{suffix}",  # HttpCase logs in with the login
+            groups=role_groups,
+            company_id=env.company.id,
+            company_ids=[(6, 0, env.company.ids)],
+        )
+        for role, role_groups in groups.items()
+    }
+
+
 class SupportContractCommon(TransactionCase):
     """Templates, customers and a helper that starts agreements."""
 
@@ -65,16 +89,10 @@ class SupportContractCommon(TransactionCase):
         cls.other_customer = cls.env["res.partner"].create(
             {"name": "Kund Två AB", "is_company": True}
         )
-        cls.support_user = new_test_user(
-            cls.env,
-            login="support_user_test",
-            groups="support_contract.group_support_user",
-        )
-        cls.support_manager = new_test_user(
-            cls.env,
-            login="support_manager_test",
-            groups="support_contract.group_support_manager",
-        )
+        users = make_role_users(cls.env)
+        cls.support_user = users["consultant"]
+        cls.support_manager = users["manager"]
+        cls.accountant = users["accountant"]
 
     @classmethod
     def portal_user(cls, login, partner):

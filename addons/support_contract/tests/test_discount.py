@@ -106,5 +106,52 @@ class TestHourlyDiscount(SupportContractCommon):
             self.start_agreement(self.template_ops, self.customer, date(2026, 1, 1))
             line = self.order_line(self.customer)
             self.assertEqual(line.discount, 10)
-            line.order_id.partner_id = self.other_customer
-            self.assertEqual(line.discount, 0)
+            # The order form shows line discounts with this option only.
+            self.env.user.group_ids += self.env.ref("sale.group_discount_per_so_line")
+            form = Form(line.order_id)
+            form.partner_id = self.other_customer
+            self.assertEqual(form.save().order_line.discount, 0)
+
+    def test_discount_typed_on_an_invoice_survives_posting(self):
+        """An accountant's 40 % stays 40 % when the invoice is posted
+        without an invoice date (posting fills the date)."""
+        self.start_agreement(self.template_msa, self.customer, date(2026, 1, 1))
+        self.hour_product.taxes_id = False
+        form = Form(
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .with_context(default_move_type="out_invoice")
+        )
+        form.partner_id = self.customer
+        with form.invoice_line_ids.new() as line:
+            line.product_id = self.hour_product
+            self.assertEqual(line.discount, 15, "the agreement's discount is the default")
+            line.discount = 40
+        invoice = form.save()
+        self.assertFalse(invoice.invoice_date)
+        invoice.action_post()
+        self.assertTrue(invoice.invoice_date)
+        self.assertEqual(invoice.invoice_line_ids.discount, 40)
+        self.assertEqual(invoice.amount_total, 750.0)  # 1,250 kr less 40 %
+
+    def test_discount_typed_on_a_sale_order_survives_confirmation(self):
+        self.start_agreement(self.template_ops, self.customer, date(2026, 1, 1))
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.monthly_product.id,
+                            "price_unit": 100.0,
+                            "discount": 2.0,
+                        }
+                    ),
+                    Command.create(
+                        {"product_id": self.hour_product.id, "discount": 33.0}
+                    ),
+                ],
+            }
+        )
+        order.action_confirm()
+        self.assertEqual(order.order_line.mapped("discount"), [2.0, 33.0])

@@ -1,0 +1,96 @@
+"""Each role does its daily work on agreements and repositories as itself."""
+
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import SupportContractCommon
+from .git_fixtures import GitFixture
+from .test_repository import addon_files
+
+
+@tagged("post_install", "-at_install")
+class TestRoles(SupportContractCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].set_param(
+            "support_contract.allow_local_repositories", "True"
+        )
+        cls.code_product = cls.env["product.product"].create(
+            {"name": "Code lines (roles)", "type": "service", "list_price": 95}
+        )
+        cls.template_msa.write(
+            {
+                "support_code_line_product_id": cls.code_product.id,
+                "support_code_line_block": 100,
+            }
+        )
+        cls.agreement = cls.start_agreement(
+            cls.template_msa, cls.customer, date(2026, 1, 1), product=cls.code_product
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.fixture = GitFixture(addon_files("kund_sales", 1000))
+        self.addCleanup(self.fixture.cleanup)
+        self.repo = self.env["support.repository"].create(
+            {"agreement_id": self.agreement.id, "url": self.fixture.url}
+        )
+
+    def test_support_user_counts_a_repository_and_sees_the_price(self):
+        repo = self.repo.with_user(self.support_user)
+        repo.action_count_lines()
+        self.assertEqual(repo.state, "ok")
+        self.assertEqual(repo.snapshot_ids.billable_code_lines, 1000)
+        line = self.agreement.with_user(self.support_user)._support_code_line_line()
+        self.assertEqual(line.product_uom_qty, 10)
+
+    def test_nobody_edits_a_count_by_hand(self):
+        self.repo.with_user(self.support_user).action_count_lines()
+        snapshot = self.repo.snapshot_ids.with_user(self.support_user)
+        with self.assertRaises(AccessError):
+            snapshot.write({"commit": "0" * 40})
+        with self.assertRaises(AccessError):
+            snapshot.line_ids.write({"code_lines": 1})
+
+    def test_dropped_count_is_confirmed_by_a_manager_not_a_user(self):
+        self.repo.with_user(self.support_user).action_count_lines()
+        self.fixture.commit(addon_files("kund_sales", 300))
+        self.repo.with_user(self.support_user).action_count_lines()
+        self.assertEqual(self.repo.state, "to_confirm")
+        line = self.agreement._support_code_line_line()
+        self.assertEqual(line.product_uom_qty, 10, "the price waits for a person")
+        with self.assertRaisesRegex(UserError, "Only a Support Manager"):
+            self.repo.with_user(self.support_user).action_confirm_count()
+        self.repo.with_user(self.support_manager).action_confirm_count()
+        self.assertEqual(self.repo.state, "ok")
+        self.assertEqual(line.product_uom_qty, 3)
+
+    def test_support_user_is_told_that_invoicing_is_for_accountants(self):
+        with self.assertRaisesRegex(UserError, "Invoicing rights"):
+            self.agreement.with_user(self.support_user).manual_invoice()
+
+    def test_accountant_opens_an_agreement_form(self):
+        self.repo.action_count_lines()
+        form = Form(self.agreement.with_user(self.accountant))
+        self.assertEqual(form.support_code_lines, 1000)
+        self.assertEqual(form.support_repository_count, 1)
+
+    def test_accountant_cannot_change_a_repository(self):
+        with self.assertRaises(AccessError):
+            self.repo.with_user(self.accountant).write({"branch": "other"})
+
+    def test_failed_count_is_retried_the_next_day(self):
+        self.repo.write({"branch": "no-such-branch"})
+        with freeze_time("2026-11-28"):
+            self.repo.with_user(self.support_user).action_count_lines()
+            self.assertEqual(self.repo.state, "error")
+            self.assertEqual(self.repo.next_count_date, date(2026, 11, 29))
+            self.repo.write({"branch": False})
+            self.repo.with_user(self.support_user).action_count_lines()
+            self.assertEqual(self.repo.state, "ok")
+            self.assertEqual(self.repo.next_count_date, date(2026, 12, 28))
