@@ -18,5 +18,8 @@
         "report/support_statement_report.xml",
     ],
     "demo": ["demo/support_billing_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["support_billing/static/src/tours/*.js"],
+    },
     "installable": True,
 }
