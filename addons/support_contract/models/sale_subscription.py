@@ -11,6 +11,10 @@ from ..tools import contract_dates, pricing
 class SaleSubscription(models.Model):
     _inherit = "sale.subscription"
 
+    # Internal text: staff only, never readable by a portal user (the
+    # portal pages do not show it, and neither does JSON-RPC).
+    description = fields.Text(groups="base.group_user")
+    terms = fields.Text(groups="base.group_user")
     support_kind = fields.Selection(
         related="template_id.support_kind",
         store=True,
@@ -102,15 +106,6 @@ class SaleSubscription(models.Model):
         string="Upgrades left this contract year",
         compute="_compute_support_upgrades_left",
     )
-
-    @api.depends(
-        "sale_subscription_line_ids.price_subtotal",
-        "sale_subscription_line_ids.amount_tax_line_amount",
-    )
-    def _compute_total(self):
-        # subscription_oca only depends on the lines themselves: a new
-        # quantity or price on a line must update the recurring amounts too.
-        return super()._compute_total()
 
     @api.depends(
         "date_start", "template_id.support_minimum_term_months", "support_kind"
@@ -317,6 +312,11 @@ class SaleSubscription(models.Model):
                         **values,
                     }
                 )
+            # subscription_oca's totals depend on the lines, not on their
+            # amounts: recompute them here rather than change that rule for
+            # every subscription.
+            for name in ("recurring_total", "amount_tax", "amount_total"):
+                self.env.add_to_compute(self._fields[name], self)
         if old_quantity == quantity:
             return False
         differences = snapshot._differences(previous)

@@ -53,7 +53,7 @@ class SupportInstance(models.Model):
         tracking=True,
     )
     url = fields.Char(string="URL")
-    notes = fields.Html()
+    notes = fields.Html(groups="base.group_user")  # internal, never on the portal
     included_at_no_cost = fields.Boolean(
         string="Included at no extra cost",
         compute="_compute_included_at_no_cost",

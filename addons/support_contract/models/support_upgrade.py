@@ -91,7 +91,7 @@ class SupportUpgrade(models.Model):
         help="The one-time fee is due once the upgrade has commenced, unless it "
         "is cancelled.",
     )
-    notes = fields.Html()
+    notes = fields.Html(groups="base.group_user")  # internal, never on the portal
 
     _check_versions_differ = models.Constraint(
         "CHECK(from_version IS NULL OR from_version != to_version)",

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common import SupportContractCommon
+from .common import SupportContractCommon, make_role_users
 from .git_fixtures import GitFixture
 from .test_repository import addon_files
 
@@ -94,3 +94,73 @@ class TestRoles(SupportContractCommon):
             self.repo.with_user(self.support_user).action_count_lines()
             self.assertEqual(self.repo.state, "ok")
             self.assertEqual(self.repo.next_count_date, date(2026, 12, 28))
+
+
+def make_user_of(env, company):
+    """A Support Manager who works in ``company`` only."""
+    return make_role_users(
+        env(context=dict(env.context, allowed_company_ids=company.ids)),
+        suffix=f"c{company.id}",
+    )["manager"]
+
+
+@tagged("post_install", "-at_install")
+class TestCompaniesAndPortal(SupportContractCommon):
+    def test_a_second_company_user_reads_nothing_of_the_first(self):
+        self.env["ir.config_parameter"].set_param(
+            "support_contract.allow_local_repositories", "True"
+        )
+        agreement = self.start_agreement(
+            self.template_msa, self.customer, date(2026, 1, 1)
+        )
+        fixture = GitFixture(addon_files("kund_sales", 120))
+        self.addCleanup(fixture.cleanup)
+        repo = self.env["support.repository"].create(
+            {"agreement_id": agreement.id, "url": fixture.url}
+        )
+        repo.action_count_lines()
+        self.env["support.cloc.override"].create(
+            {"repository_id": repo.id, "module_name": "kund_sales", "reason": "x"}
+        )
+        self.env["support.instance"].create(
+            {"name": "Prod", "agreement_id": agreement.id, "partner_id": self.customer.id}
+        )
+        other = self.env["res.company"].create({"name": "Annat Bolag AB"})
+        stranger = make_user_of(self.env, other)
+        for model in (
+            "sale.subscription",
+            "support.repository",
+            "support.cloc.snapshot",
+            "support.cloc.snapshot.line",
+            "support.cloc.snapshot.issue",
+            "support.cloc.override",
+            "support.instance",
+        ):
+            self.assertFalse(
+                self.env[model].with_user(stranger).search([]), f"{model} leaks"
+            )
+
+    def test_portal_user_cannot_read_internal_text(self):
+        agreement = self.start_agreement(
+            self.template_msa, self.customer, date(2026, 1, 1)
+        )
+        agreement.write({"description": "Kunden är svår", "terms": "Intern"})
+        instance = self.env["support.instance"].create(
+            {
+                "name": "Prod",
+                "agreement_id": agreement.id,
+                "partner_id": self.customer.id,
+                "notes": "<p>root password in the vault</p>",
+            }
+        )
+        portal = self.portal_user("kund_portal", self.contact)
+        self.assertEqual(
+            agreement.with_user(portal).read(["name"])[0]["name"], agreement.name
+        )
+        for record, field in (
+            (agreement, "description"),
+            (agreement, "terms"),
+            (instance, "notes"),
+        ):
+            with self.assertRaises(AccessError):
+                record.with_user(portal).read([field])
