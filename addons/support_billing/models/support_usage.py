@@ -30,7 +30,13 @@ class SupportUsage(models.Model):
     date = fields.Date(required=True)
     quantity = fields.Float(required=True)
     price_unit = fields.Monetary(string="Unit price", required=True)
-    provider = fields.Char(required=True)
+    provider_id = fields.Many2one(
+        "support.usage.provider",
+        string="Provider",
+        required=True,
+        index=True,
+        ondelete="restrict",
+    )
     provider_reference = fields.Char(required=True)
     invoice_line_id = fields.Many2one(
         "account.move.line",
@@ -42,16 +48,18 @@ class SupportUsage(models.Model):
     )
 
     _provider_reference_unique = models.Constraint(
-        "UNIQUE(provider, provider_reference)",
+        "UNIQUE(provider_id, provider_reference, company_id)",
         "This provider's statement line is already imported.",
     )
 
-    @api.depends("partner_id", "date")
+    @api.depends("partner_id", "date", "company_id")
     def _compute_agreement_id(self):
         Agreement = self.env["sale.subscription"].sudo()
         for usage in self:
             usage.agreement_id = (
-                Agreement._support_covering_agreement(usage.partner_id, usage.date)
+                Agreement._support_covering_agreement(
+                    usage.partner_id, usage.date, usage.company_id
+                )
                 if usage.partner_id and usage.date
                 else Agreement
             )
