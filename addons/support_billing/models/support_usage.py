@@ -5,9 +5,10 @@ class SupportUsage(models.Model):
     _name = "support.usage"
     _description = "Pay-per-transaction usage"
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True
+        "res.partner", string="Customer", required=True, index=True, check_company=True
     )
     agreement_id = fields.Many2one(
         "sale.subscription",
@@ -16,6 +17,7 @@ class SupportUsage(models.Model):
         store=True,
         readonly=False,
         index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -26,6 +28,7 @@ class SupportUsage(models.Model):
         string="Service",
         required=True,
         domain=[("support_usage_service", "=", True)],
+        check_company=True,
     )
     date = fields.Date(required=True)
     quantity = fields.Float(required=True)
