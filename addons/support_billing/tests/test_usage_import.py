@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..tools.usage_file import OLE_MAGIC
 from .common import SupportBillingCommon
 
 HEADER = "customer;service;date;quantity;unit price;reference\n"
@@ -325,6 +326,10 @@ class TestUsageImport(SupportBillingCommon):
             self.import_file(CSV.encode(), "statement.xls")
         with self.assertRaisesRegex(UserError, "does not hold what its name says"):
             self.import_file(xlsx("<sheetData/>"), "statement.xls")
+        with self.assertRaisesRegex(UserError, "does not hold what its name says"):
+            self.import_file(xlsx("<sheetData/>"), "statement.csv")
+        with self.assertRaisesRegex(UserError, "cannot be read"):
+            self.import_file(OLE_MAGIC + b"\0" * 600, "statement.xls")
         with self.assertRaisesRegex(UserError, "too large"):
             self.import_file(b"x" * (5 * 1024 * 1024 + 1), "statement.csv")
 

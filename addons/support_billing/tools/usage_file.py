@@ -294,6 +294,7 @@ def _read_xls(content):
             else:
                 row.append(cell.value)
         rows.append(row)
+    book.release_resources()
     return _bounded(rows)
 
 
