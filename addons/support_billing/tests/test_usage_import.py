@@ -3,6 +3,7 @@ import io
 import time
 import tracemalloc
 import zipfile
+from datetime import date
 
 from psycopg2 import IntegrityError
 
@@ -150,6 +151,19 @@ class TestUsageImport(SupportBillingCommon):
         self.assertEqual(Provider.search_count([]), providers + 1)
         self.assertEqual(len(self.usages()), 2)
         self.assertEqual(sum(self.usages().mapped("quantity")), 200)
+        # Billed once: the invoices bill 200 transactions, and the statement
+        # imported again after billing adds nothing to bill.
+        self.run_invoicing(date(2026, 11, 15))
+        billed = self.usages().invoice_line_id
+        self.assertEqual(len(billed.move_id), 1)
+        self.assertEqual(sum(billed.mapped("quantity")), 200)
+        again = self.import_file(
+            with_provider(CSV, "InExchange (TEST)").encode(),
+            "statement.csv",
+            provider_id=False,
+        )
+        self.assertIn("0 usage line(s) imported, 2 already", again.result)
+        self.assertEqual(self.usages().invoice_line_id, billed)
         # Two imports at once cannot both insert: the database refuses.
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             self.env["support.usage"].create(
