@@ -170,6 +170,10 @@ def main():
                 for hours in (1.0, 0.5)
             ]
         )
+        Provider = env["support.usage.provider"]
+        bench_provider = Provider.search([("name", "=", "Bench")]) or Provider.create(
+            {"name": "Bench"}
+        )
         env["support.usage"].create(
             [
                 {
@@ -178,7 +182,7 @@ def main():
                     "date": TODAY.replace(day=1),
                     "quantity": 10,
                     "price_unit": 0.85,
-                    "provider": "Bench",
+                    "provider_id": bench_provider.id,
                     "provider_reference": f"B-{partner.id}-{n}",
                 }
                 for partner in customers

@@ -11,8 +11,10 @@
     "depends": ["account", "support_contract", "support_helpdesk_scope"],
     "data": [
         "security/ir.model.access.csv",
+        "security/support_billing_security.xml",
         "data/ir_cron.xml",
         "views/support_usage_views.xml",
+        "views/support_usage_provider_views.xml",
         "views/product_template_views.xml",
         "wizards/support_usage_import_views.xml",
         "report/support_statement_report.xml",

@@ -6,3 +6,4 @@ from . import product_template
 from . import sale_subscription
 from . import support_upgrade
 from . import support_usage
+from . import support_usage_provider

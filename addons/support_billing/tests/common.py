@@ -30,6 +30,9 @@ class SupportBillingCommon(SupportHelpdeskCommon):
                 "support_usage_code": "OCR",
             }
         )
+        cls.usage_provider = cls.env["support.usage.provider"].create(
+            {"name": "InExchange (test)"}
+        )
         for product in (
             cls.monthly_product,
             cls.hour_product,

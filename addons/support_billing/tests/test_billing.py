@@ -36,7 +36,7 @@ class TestMonthlyInvoice(SupportBillingCommon):
                     "date": date(2026, 10, day),
                     "quantity": 100,
                     "price_unit": 0.85,
-                    "provider": "Test",
+                    "provider_id": self.usage_provider.id,
                     "provider_reference": f"R{day}",
                 }
                 for day in (2, 9)
