@@ -92,12 +92,17 @@ class SaleSubscription(models.Model):
         freed = freed.get(self.id, [])
         if not self.recurring_next_date or self.recurring_next_date > today:
             return freed
-        return freed + periods.due_periods(
-            self.date_start or self.recurring_next_date,
-            self.recurring_next_date,
-            today,
-            self.date or None,
-        )
+        starts = {start for start, _end in freed}
+        return freed + [
+            period
+            for period in periods.due_periods(
+                self.date_start or self.recurring_next_date,
+                self.recurring_next_date,
+                today,
+                self.date or None,
+            )
+            if period[0] not in starts
+        ]
 
     def _support_period_of(self, day):
         """(start, end) of this agreement's billing period holding ``day``."""
@@ -732,9 +737,15 @@ class SaleSubscription(models.Model):
         today = fields.Date.context_today(self)
         first = today - relativedelta(months=months)
         posted = self.env["account.move"]
+        company = self.env.ref("support_contract.company_demo")
+        thirty_days = self.env.ref("account.account_payment_term_30days")
+        for agreement in self.search([("company_id", "=", company.id)]):
+            customer = agreement.partner_id.commercial_partner_id.with_company(company)
+            if not customer.property_payment_term_id:
+                customer.property_payment_term_id = thirty_days
         for agreement in self.search([("support_kind", "!=", False)]):
             agreement = agreement.with_company(agreement.company_id)
-            if agreement.company_id != self.env.ref("support_contract.company_demo"):
+            if agreement.company_id != company:
                 continue
             start = agreement._support_period_of(max(first, agreement.date_start))[0]
             agreement.recurring_next_date = start

@@ -153,6 +153,32 @@ class TestBillingRules(SupportBillingCommon):
             len(self.invoices().filtered(lambda m: m.move_type == "out_invoice")), 3
         )
 
+    def test_reverse_and_create_invoice_moves_the_period_and_its_time(self):
+        ticket = self.billable_ticket_with_time(2, date(2026, 10, 5))
+        invoices = self.create_invoice("2026-11-15")
+        self.post(invoices)
+        november = invoices.filtered(lambda m: m.support_period_start.month == 11)
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=november.ids)
+            .create({"reason": "Wrong address", "journal_id": november.journal_id.id})
+        )
+        wizard.modify_moves()
+        self.env.invalidate_all()
+        self.assertEqual(november.payment_state, "reversed")
+        new = wizard.new_move_ids
+        self.assertEqual(new.support_period_start, date(2026, 11, 1))
+        self.assertEqual(ticket.timesheet_ids.support_invoice_line_id.move_id, new)
+        self.assertAmounts(new, 6600, 8250)
+        self.post(new)
+        # Nothing is left for the period, nor billed twice by the next one.
+        with self.assertRaisesRegex(UserError, "nothing to invoice yet"):
+            self.create_invoice("2026-11-20")
+        december = self.create_invoice("2026-12-01")
+        self.assertFalse(self.time_line(december))
+        self.assertAmounts(december, 4900, 6125)
+
     def test_partial_credit_note_frees_nothing(self):
         ticket = self.billable_ticket_with_time(2, date(2026, 10, 5))
         invoices = self.create_invoice("2026-11-15")
