@@ -620,7 +620,17 @@ class SaleSubscription(models.Model):
                     else "-",
                 )
             )
-        invoices = self._support_invoice_due(today)
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                invoices = self._support_invoice_due(today)
+        except psycopg2.errors.UniqueViolation:
+            raise UserError(
+                self.env._(
+                    "%(agreement)s already has an invoice for a period it was "
+                    "about to invoice: check its next invoice date.",
+                    agreement=self.display_name,
+                )
+            ) from None
         action = {
             "type": "ir.actions.act_window",
             "res_model": "account.move",

@@ -248,6 +248,13 @@ class TestBillingRules(SupportBillingCommon):
         self.assertFalse(self.invoices())
         self.assertEqual(self.agreement.recurring_next_date, date(2026, 12, 1))
 
+    def test_create_invoice_over_an_invoiced_period_says_so(self):
+        self.create_invoice("2026-10-15")
+        self.agreement.recurring_next_date = date(2026, 10, 1)
+        with self.assertRaisesRegex(UserError, "already has an invoice"):
+            self.create_invoice("2026-10-15")
+        self.assertEqual(len(self.invoices()), 1)
+
     def test_time_is_billed_in_arrears_labelled_with_its_own_period(self):
         self.agreement.recurring_next_date = date(2026, 11, 1)
         ticket = self.billable_ticket_with_time(1.5, date(2026, 11, 28))
