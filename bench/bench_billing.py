@@ -18,7 +18,11 @@ from dateutil.relativedelta import relativedelta
 
 COUNT = int(os.environ.get("BENCH_AGREEMENTS", "1000"))
 TODAY = date.today()
-NEXT_MONTH = TODAY + relativedelta(months=1)
+# Agreements started last month, due for this month's period on its first
+# day: its fixed fee in advance, last month's hours and usage in arrears.
+THIS_MONTH = TODAY.replace(day=1)
+LAST_MONTH = THIS_MONTH - relativedelta(months=1)
+NEXT_MONTH = THIS_MONTH + relativedelta(months=1)
 
 
 def setup(env):
@@ -84,7 +88,7 @@ def subscriptions(env, customers, template, fee, pricelist, company):
                 "company_id": company.id,
                 "stage_id": stage.id,
                 "in_progress": True,
-                "date_start": TODAY.replace(day=1),
+                "date_start": LAST_MONTH,
                 "sale_subscription_line_ids": [
                     (0, 0, {"product_id": fee.id, "product_uom_qty": 1})
                 ],
@@ -137,7 +141,7 @@ def main():
         # the measured run with the 1,000 due: queries per invoice should be
         # the same in both.
         agreements, small = every[:COUNT], every[COUNT:]
-        small.write({"recurring_next_date": TODAY})
+        small.write({"recurring_next_date": THIS_MONTH})
         agreements.write({"recurring_next_date": NEXT_MONTH})
         employee = env["hr.employee"].create({"name": "Bench consultant"})
         project = env["project.project"].create(
@@ -152,7 +156,7 @@ def main():
                     "description": "Bench",
                     "partner_id": partner.id,
                     "scope_category_id": billable.id,
-                    "ticket_date": TODAY.replace(day=1),
+                    "ticket_date": LAST_MONTH,
                 }
                 for i, partner in enumerate(customers)
             ]
@@ -164,7 +168,7 @@ def main():
                     "helpdesk_ticket_id": ticket.id,
                     "employee_id": employee.id,
                     "unit_amount": hours,
-                    "date": TODAY.replace(day=1),
+                    "date": LAST_MONTH,
                 }
                 for ticket in tickets
                 for hours in (1.0, 0.5)
@@ -179,7 +183,7 @@ def main():
                 {
                     "partner_id": partner.id,
                     "product_id": ocr.id,
-                    "date": TODAY.replace(day=1),
+                    "date": LAST_MONTH,
                     "quantity": 10,
                     "price_unit": 0.85,
                     "provider_id": bench_provider.id,
@@ -195,7 +199,7 @@ def main():
             return env["sale.subscription"]._support_invoice_due_agreements(TODAY)
 
         small_run = measure(cr, run_suite)
-        agreements.write({"recurring_next_date": TODAY})
+        agreements.write({"recurring_next_date": THIS_MONTH})
         cr.commit()
         suite_time, suite_queries, suite_invoices = measure(cr, run_suite)
         lines = Move.search(

@@ -1,4 +1,8 @@
-from odoo import fields, models
+import re
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
@@ -10,14 +14,29 @@ class AccountMove(models.Model):
     support_period_end = fields.Date(
         string="Billed period to", readonly=True, copy=False
     )
+    support_reversed = fields.Boolean(
+        string="Reversed in full",
+        compute="_compute_support_reversed",
+        store=True,
+        copy=False,
+        help="Fully reversed by a posted credit note: its period and everything "
+        "it billed are free to be invoiced again.",
+    )
 
     # One invoice per agreement and period, whatever runs at the same time: a
-    # cancelled invoice frees its period, a deleted one takes it along.
+    # cancelled or fully reversed invoice frees its period, a deleted one
+    # takes it along.
     _support_one_invoice_per_period = models.UniqueIndex(
         "(subscription_id, support_period_start) WHERE "
-        "(support_period_start IS NOT NULL AND state != 'cancel')",
+        "(support_period_start IS NOT NULL AND state != 'cancel' "
+        "AND support_reversed IS NOT TRUE)",
         "This agreement already has an invoice for this period.",
     )
+
+    @api.depends("payment_state")
+    def _compute_support_reversed(self):
+        for move in self:
+            move.support_reversed = move.payment_state == "reversed"
 
     def _get_mail_template(self):
         """Invoices of agreements are sent with their template's email."""
@@ -30,3 +49,43 @@ class AccountMove(models.Model):
         ):
             return templates
         return super()._get_mail_template()
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        if not self.env.context.get("support_notes_later"):
+            posted.filtered("support_period_start")._support_relink_agreement_notes()
+        return posted
+
+    def _support_relink_agreement_notes(self):
+        """The agreements' chatter notes name each invoice by its current
+        name: a link logged while the invoice was a draft is renamed when
+        it is posted."""
+        if not self:
+            return
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "sale.subscription"),
+                    ("res_id", "in", self.subscription_id.ids),
+                    ("message_type", "=", "notification"),
+                    ("body", "ilike", "account.move"),
+                ]
+            )
+        )
+        for message in messages:
+            body = str(message.body)
+            new_body = body
+            for move in self.filtered(
+                lambda m, msg=message: m.subscription_id.id == msg.res_id
+            ):
+                pattern = re.compile(
+                    r"<a [^>]*data-oe-model=[\"']account\.move[\"'] "
+                    rf"data-oe-id=[\"']{move.id}[\"'][^>]*>.*?</a>"
+                )
+                new_body = pattern.sub(
+                    lambda _m, mv=move: str(mv._get_html_link()), new_body
+                )
+            if new_body != body:
+                message.body = Markup(new_body)

@@ -4,8 +4,10 @@ from odoo import fields, models
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
-    support_period_start = fields.Date(string="Period from", copy=False)
-    support_period_end = fields.Date(string="Period to", copy=False)
+    # Copied with the line: an invoice made again from a credited one
+    # (Reverse and create invoice) keeps what each line bills.
+    support_period_start = fields.Date(string="Period from")
+    support_period_end = fields.Date(string="Period to")
     support_kind = fields.Selection(
         selection=[
             ("recurring", "Recurring fee"),
@@ -14,5 +16,4 @@ class AccountMoveLine(models.Model):
             ("usage", "Usage"),
         ],
         string="Support line",
-        copy=False,
     )

@@ -27,26 +27,137 @@ class SaleSubscription(models.Model):
 
     @api.model
     def _support_due_domain(self, today):
+        """Agreements with a period to invoice by ``today``: their next period
+        has started, or a period of theirs was freed by a full credit note."""
         return [
             ("support_kind", "!=", False),
             ("stage_id.type", "=", "in_progress"),
             ("is_paused", "=", False),
+            "|",
+            "&",
             ("recurring_next_date", "!=", False),
             ("recurring_next_date", "<=", today),
+            ("id", "in", list(self._support_freed_periods(today))),
         ]
 
-    def _support_due_periods(self, today):
+    def _support_freed_periods(self, today):
+        """{agreement id: [(start, end)]} of the periods started by ``today``
+        whose invoice was reversed in full and not invoiced again; of these
+        agreements, or of all when called on none."""
+        Move = self.env["account.move"].sudo()
+        domain = [
+            ("support_reversed", "=", True),
+            ("support_period_start", "<=", today),
+            ("move_type", "=", "out_invoice"),
+        ]
+        if self:
+            domain.append(("subscription_id", "in", self.ids))
+        reversed_moves = Move.search(domain)
+        if not reversed_moves:
+            return {}
+        live = {
+            (subscription.id, start)
+            for subscription, start in Move._read_group(
+                [
+                    ("subscription_id", "in", reversed_moves.subscription_id.ids),
+                    (
+                        "support_period_start",
+                        "in",
+                        reversed_moves.mapped("support_period_start"),
+                    ),
+                    ("state", "!=", "cancel"),
+                    ("support_reversed", "=", False),
+                ],
+                ["subscription_id", "support_period_start:day"],
+            )
+        }
+        freed = defaultdict(set)
+        for move in reversed_moves:
+            key = (move.subscription_id.id, move.support_period_start)
+            if key not in live:
+                freed[key[0]].add((move.support_period_start, move.support_period_end))
+        return {agreement: sorted(found) for agreement, found in freed.items()}
+
+    def _support_due_periods(self, today, freed=None):
         """The periods of this agreement due by ``today``, oldest first.
 
-        Billing goes on to the agreement's end date: for an agreement closed
-        during its minimum term, that is the minimum-term end.
+        Periods freed by a full credit note come first (``freed``: those of
+        ``_support_freed_periods``, read once for a batch). Billing goes on
+        to the agreement's end date: for an agreement closed during its
+        minimum term, that is the minimum-term end.
         """
         self.ensure_one()
-        return periods.due_periods(self.recurring_next_date, today, self.date or None)
+        if freed is None:
+            freed = self._support_freed_periods(today)
+        freed = freed.get(self.id, [])
+        if not self.recurring_next_date or self.recurring_next_date > today:
+            return freed
+        starts = {start for start, _end in freed}
+        return freed + [
+            period
+            for period in periods.due_periods(
+                self.date_start or self.recurring_next_date,
+                self.recurring_next_date,
+                today,
+                self.date or None,
+            )
+            if period[0] not in starts
+        ]
+
+    def _support_period_of(self, day):
+        """(start, end) of this agreement's billing period holding ``day``."""
+        self.ensure_one()
+        return periods.period_of(self.date_start or day, day)
+
+    # ------------------------------------------------------------------
+    # What is not billed yet: one rule per kind of charge
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _support_not_billed_domain(self, field_name):
+        """A record billed on ``field_name`` (an invoice line) is not billed
+        while it has none, or its invoice is cancelled or reversed in full
+        by a posted credit note. A partial credit note frees nothing."""
+        return [
+            "|",
+            "|",
+            (field_name, "=", False),
+            (f"{field_name}.parent_state", "=", "cancel"),
+            (f"{field_name}.move_id.support_reversed", "=", True),
+        ]
+
+    @api.model
+    def _support_unbilled_time_domain(self):
+        """Timesheets to bill: on a ticket whose time is billed (billable,
+        approved where approval is asked), not billed yet."""
+        tickets = self.env["helpdesk.ticket"]._support_billable_ticket_domain()
+        return [
+            ("helpdesk_ticket_id", "any", tickets),
+            *self._support_not_billed_domain("support_invoice_line_id"),
+        ]
+
+    @api.model
+    def _support_unbilled_upgrade_domain(self):
+        """Upgrades whose fee is due and not billed yet."""
+        return [
+            ("fee_due", "=", True),
+            *self._support_not_billed_domain("fee_invoice_line_id"),
+        ]
+
+    @api.model
+    def _support_unbilled_usage_domain(self):
+        """Usage not billed yet."""
+        return self._support_not_billed_domain("invoice_line_id")
 
     # ------------------------------------------------------------------
     # What an invoice holds
     # ------------------------------------------------------------------
+
+    def _support_customer(self):
+        """The agreement in its customer's language, for what they receive."""
+        self.ensure_one()
+        partner = self.partner_invoice_id or self.partner_id
+        return self.with_context(lang=partner.lang or self.env.lang)
 
     def _support_period_label(self, start, end):
         return self.env._(
@@ -85,35 +196,25 @@ class SaleSubscription(models.Model):
         """What these agreements have to bill up to ``until``, not billed yet.
 
         {agreement id: {"time" | "upgrade" | "usage": records}}, found with
-        one search per kind for all the agreements. A record billed on a
-        cancelled invoice is not billed. Read as superuser: what an invoice
-        holds does not depend on who presses the button.
+        one search per kind for all the agreements, each by its "not yet
+        billed" rule. Read as superuser: what an invoice holds does not
+        depend on who presses the button.
         """
-
-        def unbilled(field_name):
-            return [
-                "|",
-                (field_name, "=", False),
-                (f"{field_name}.parent_state", "=", "cancel"),
-            ]
-
         env = self.sudo().env
         found = {
             "time": env["account.analytic.line"].search(
                 [
                     ("helpdesk_ticket_id.agreement_id", "in", self.ids),
-                    ("helpdesk_ticket_id.scope", "=", "billable"),
                     ("date", "<=", until),
-                    *unbilled("support_invoice_line_id"),
+                    *self._support_unbilled_time_domain(),
                 ],
                 order="date, id",
             ),
             "upgrade": env["support.upgrade"].search(
                 [
                     ("agreement_id", "in", self.ids),
-                    ("fee_due", "=", True),
                     ("commencement_date", "<=", until),
-                    *unbilled("fee_invoice_line_id"),
+                    *self._support_unbilled_upgrade_domain(),
                 ],
                 order="commencement_date, id",
             ),
@@ -121,7 +222,7 @@ class SaleSubscription(models.Model):
                 [
                     ("agreement_id", "in", self.ids),
                     ("date", "<=", until),
-                    *unbilled("invoice_line_id"),
+                    *self._support_unbilled_usage_domain(),
                 ],
                 order="date, id",
             ),
@@ -144,68 +245,121 @@ class SaleSubscription(models.Model):
         }
 
     @staticmethod
-    def _support_take(pending, kind, date_name, end):
-        """The pending records of ``kind`` dated by ``end``, taken out."""
+    def _support_take(pending, kind, keep):
+        """The pending records of ``kind`` for which ``keep`` holds, taken out."""
         records = pending[kind]
-        due = records.filtered(lambda r: r[date_name] <= end)
+        due = records.filtered(keep)
         pending[kind] = records - due
         return due
 
+    def _support_by_period(self, records, date_name):
+        """[((start, end), records)] of ``records`` by the period of their date."""
+        grouped = defaultdict(list)
+        for record in records:
+            grouped[self._support_period_of(record[date_name])].append(record.id)
+        return [
+            (period, records.browse(ids)) for period, ids in sorted(grouped.items())
+        ]
+
     def _support_recurring_lines(self, start, end, pending):
-        """The agreement's lines; code lines as counted when the period began."""
+        """The agreement's lines, billed in advance for the period; code lines
+        as counted when the period began, priced on that day."""
         code_line = self._support_code_line_line()
         lines = []
         for line in self.sale_subscription_line_ids:
             values = line._prepare_account_move_line()
             if line == code_line:
                 quantity = self._support_code_line_quantity_on(start)
-                if quantity is not None and quantity != line.product_uom_qty:
-                    values["quantity"] = quantity
-                    values["price_unit"] = self._support_code_line_price(quantity)
-                    values["discount"] = 0.0
+                if quantity is None:
+                    quantity = line.product_uom_qty
+                block = self.support_code_line_block
+                values.update(
+                    {
+                        "quantity": quantity,
+                        "price_unit": self._support_code_line_price(quantity, start),
+                        "discount": 0.0,
+                        "name": self._support_blocks_label(
+                            line.product_id, int(quantity), block
+                        ),
+                    }
+                )
             # subscription_oca passes the product's own income account, False
             # when it has none: let the invoice find the company's instead.
             if not values.get("account_id"):
                 values.pop("account_id", None)
             values.pop("price_subtotal", None)
             values["support_kind"] = "recurring"
-            lines.append((values, None))
+            lines.append((values, None, (start, end)))
         return lines
 
+    def _support_blocks_label(self, product, quantity, block):
+        if quantity == 1:
+            return self.env._(
+                "%(product)s: 1 block of %(block)s lines",
+                product=product.display_name,
+                block=block,
+            )
+        return self.env._(
+            "%(product)s: %(count)s blocks of %(block)s lines",
+            product=product.display_name,
+            count=quantity,
+            block=block,
+        )
+
     def _support_time_lines(self, start, end, pending):
-        """One line per billable ticket: its hours not billed yet, by period end."""
-        timesheets = self._support_take(pending, "time", "date", end)
+        """Billed in arrears: one line per period and billable ticket with its
+        hours logged before ``start`` and not billed yet, at the hourly price
+        of that period."""
+        timesheets = self._support_take(pending, "time", lambda r: r.date < start)
         if not timesheets:
             return []
-        product = self.company_id.support_hourly_product_id
-        price = product.with_company(self.company_id).lst_price
-        # The agreement discount is the invoice line's own (support_contract
-        # sets it on every hourly-service line of a customer invoice).
-        by_ticket = defaultdict(list)
-        for timesheet in timesheets:
-            by_ticket[timesheet.helpdesk_ticket_id].append(timesheet.id)
+        company = self.company_id
+        product = company.support_hourly_product_id
         lines = []
-        for ticket, ids in sorted(by_ticket.items(), key=lambda i: i[0].number or ""):
-            ticket_timesheets = timesheets.browse(ids)
-            hours = sum(ticket_timesheets.mapped("unit_amount"))
-            if not hours:
-                continue
-            values = {
-                "product_id": product.id,
-                "name": self.env._(
-                    "Ticket %(number)s: %(title)s",
-                    number=ticket.number,
-                    title=ticket.name,
-                ),
-                "quantity": hours,
-                "price_unit": price,
-                "support_kind": "time",
-            }
-            lines.append((values, ("support_invoice_line_id", ticket_timesheets)))
+        for period, in_period in self._support_by_period(timesheets, "date"):
+            price = self._support_hourly_price(self.partner_id, company, period[0])
+            if not price or not product:
+                raise UserError(
+                    self.env._(
+                        "%(agreement)s cannot be invoiced: the company %(company)s "
+                        "has no hourly product (see the Settings).",
+                        agreement=self.display_name,
+                        company=company.display_name,
+                    )
+                )
+            unit_price, discount, _rate = price
+            by_ticket = defaultdict(list)
+            for timesheet in in_period:
+                by_ticket[timesheet.helpdesk_ticket_id].append(timesheet.id)
+            for ticket, ids in sorted(
+                by_ticket.items(), key=lambda i: i[0].number or ""
+            ):
+                ticket_timesheets = in_period.browse(ids)
+                hours = sum(ticket_timesheets.mapped("unit_amount"))
+                if not hours:
+                    continue
+                values = {
+                    "product_id": product.id,
+                    "name": self.env._(
+                        "Ticket %(number)s: %(title)s",
+                        number=ticket.number,
+                        title=ticket.name,
+                    ),
+                    "quantity": hours,
+                    "price_unit": unit_price,
+                    "discount": discount,
+                    "support_kind": "time",
+                }
+                lines.append(
+                    (values, ("support_invoice_line_id", ticket_timesheets), period)
+                )
         return lines
 
     def _support_upgrade_lines(self, start, end, pending):
-        upgrades = self._support_take(pending, "upgrade", "commencement_date", end)
+        """Upgrade fees as fixed at commencement, once commenced by ``end``."""
+        upgrades = self._support_take(
+            pending, "upgrade", lambda r: r.commencement_date <= end
+        )
         return [
             (
                 {
@@ -220,62 +374,88 @@ class SaleSubscription(models.Model):
                     "support_kind": "upgrade",
                 },
                 ("fee_invoice_line_id", upgrade),
+                self._support_period_of(upgrade.commencement_date),
             )
             for upgrade in upgrades
         ]
 
+    def _support_transactions_label(self, product, quantity):
+        count = int(quantity) if float(quantity).is_integer() else quantity
+        if count == 1:
+            return self.env._(
+                "%(service)s: 1 transaction", service=product.display_name
+            )
+        return self.env._(
+            "%(service)s: %(count)s transactions",
+            service=product.display_name,
+            count=count,
+        )
+
     def _support_usage_lines(self, start, end, pending):
-        """One line per service and unit price."""
-        usages = self._support_take(pending, "usage", "date", end)
-        grouped = defaultdict(list)
-        for usage in usages:
-            grouped[(usage.product_id, usage.price_unit)].append(usage.id)
+        """Billed in arrears: one line per period, service and unit price of
+        the usage before ``start`` not billed yet."""
+        usages = self._support_take(pending, "usage", lambda r: r.date < start)
         lines = []
-        for (product, price), ids in sorted(
-            grouped.items(), key=lambda item: (item[0][0].name, item[0][1])
-        ):
-            group = usages.browse(ids)
-            values = {
-                "product_id": product.id,
-                "name": self.env._(
-                    "%(service)s: %(count)s transactions",
-                    service=product.display_name,
-                    count=len(group),
-                ),
-                "quantity": sum(group.mapped("quantity")),
-                "price_unit": price,
-                "support_kind": "usage",
-            }
-            lines.append((values, ("invoice_line_id", group)))
+        for period, in_period in self._support_by_period(usages, "date"):
+            grouped = defaultdict(list)
+            for usage in in_period:
+                grouped[(usage.product_id, usage.price_unit)].append(usage.id)
+            for (product, price), ids in sorted(
+                grouped.items(), key=lambda item: (item[0][0].name, item[0][1])
+            ):
+                group = in_period.browse(ids)
+                quantity = sum(group.mapped("quantity"))
+                values = {
+                    "product_id": product.id,
+                    "name": self._support_transactions_label(product, quantity),
+                    "quantity": quantity,
+                    "price_unit": price,
+                    "support_kind": "usage",
+                }
+                lines.append((values, ("invoice_line_id", group), period))
         return lines
 
     def _support_invoice_values(self, start, end, pending):
-        """(invoice values, what each line bills) of one period."""
+        """(invoice values, what each line bills) of one period.
+
+        Labels are in the customer's language; each line names its own
+        period. The due date follows from the customer's payment terms and
+        the invoice date (Odoo computes it): without terms, the invoice is
+        due on its date, never on the day the invoice was made.
+        """
         self.ensure_one()
-        label = self._support_period_label(start, end)
+        agreement = self._support_customer()
         lines = []
         for builder in (
-            self._support_recurring_lines,
-            self._support_time_lines,
-            self._support_upgrade_lines,
-            self._support_usage_lines,
+            agreement._support_recurring_lines,
+            agreement._support_time_lines,
+            agreement._support_upgrade_lines,
+            agreement._support_usage_lines,
         ):
             lines += builder(start, end, pending)
-        for values, _source in lines:
+        for values, _source, (line_start, line_end) in lines:
+            label = agreement._support_period_label(line_start, line_end)
             values["name"] = f"{values.get('name') or ''} ({label})".strip()
-            values["support_period_start"] = start
-            values["support_period_end"] = end
+            values["support_period_start"] = line_start
+            values["support_period_end"] = line_end
         move_values = self._prepare_account_move(
-            [Command.create(values) for values, _source in lines]
+            [Command.create(values) for values, _source, _period in lines]
         )
+        partner = (self.partner_invoice_id or self.partner_id).commercial_partner_id
+        terms = partner.with_company(self.company_id).property_payment_term_id
+        if not terms:
+            terms = self.env.ref(
+                "account.account_payment_term_immediate", raise_if_not_found=False
+            )
         move_values.update(
             {
                 "invoice_date": start,
+                "invoice_payment_term_id": terms.id if terms else False,
                 "support_period_start": start,
                 "support_period_end": end,
             }
         )
-        return move_values, [source for _values, source in lines]
+        return move_values, [source for _values, source, _period in lines]
 
     # ------------------------------------------------------------------
     # Creating the invoices
@@ -325,12 +505,20 @@ class SaleSubscription(models.Model):
                         field_name, records = source
                         records.sudo().write({field_name: line.id})
             invoices |= created
-        last_end = {}
+        # The next date moves past the last period invoiced; a freed period
+        # invoiced again never moves it back.
+        next_start = {}
         for agreement, _start, end in jobs:
-            last_end[agreement] = max(end, last_end.get(agreement, end))
+            after = end + timedelta(days=1)
+            next_start[agreement] = max(
+                after,
+                next_start.get(agreement, after),
+                agreement.recurring_next_date or after,
+            )
         next_dates = defaultdict(list)
-        for agreement, end in last_end.items():
-            next_dates[end + timedelta(days=1)].append(agreement.id)
+        for agreement, after in next_start.items():
+            if agreement.recurring_next_date != after:
+                next_dates[after].append(agreement.id)
         for next_date, ids in next_dates.items():
             self.browse(ids).recurring_next_date = next_date
         self._support_post_and_queue(invoices)
@@ -345,7 +533,8 @@ class SaleSubscription(models.Model):
         }
         to_post = invoices.filtered(lambda m: mode[m] in ("invoice", "invoice_send"))
         if to_post:
-            to_post.action_post()
+            # The agreements' notes are logged after posting, by their names.
+            to_post.with_context(support_notes_later=True).action_post()
         to_send = to_post.filtered(lambda m: mode[m] == "invoice_send")
         if to_send:
             to_send.sending_data = {
@@ -382,11 +571,12 @@ class SaleSubscription(models.Model):
 
     def _support_invoice_due(self, today):
         """Invoice every due period of these agreements; return the invoices."""
+        freed = self._support_freed_periods(today) if self else {}
         return self._support_create_invoices(
             [
                 (agreement, start, end)
                 for agreement in self
-                for start, end in agreement._support_due_periods(today)
+                for start, end in agreement._support_due_periods(today, freed)
             ]
         )
 
@@ -405,21 +595,54 @@ class SaleSubscription(models.Model):
         return True
 
     def manual_invoice(self):
-        """The Create Invoice button: an agreement invoices its next period."""
+        """The Create Invoice button: invoice the periods that are due.
+
+        Fixed fees are billed in advance on the first day of each period by
+        the scheduled run; the button catches up what is due today (and a
+        period freed by a full credit note). A period that has not started is
+        refused: the customer would be billed for a month before it begins.
+        """
         if not self.support_kind:
             return super().manual_invoice()
         self.ensure_one()
         self._support_check_invoicing_rights()
         self._support_check_invoiceable()
-        start = self.recurring_next_date or self.date_start
-        invoice = self._support_create_invoices(
-            [(self, start, periods.period_end(start))]
-        )
-        return {
+        today = fields.Date.context_today(self)
+        if not self._support_due_periods(today):
+            raise UserError(
+                self.env._(
+                    "%(agreement)s has nothing to invoice yet: its next period "
+                    "starts on %(date)s. Each period is invoiced in advance on its "
+                    "first day by the scheduled run; Create Invoice only catches "
+                    "up periods that have started.",
+                    agreement=self.display_name,
+                    date=format_date(self.env, self.recurring_next_date)
+                    if self.recurring_next_date
+                    else "-",
+                )
+            )
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                invoices = self._support_invoice_due(today)
+        except psycopg2.errors.UniqueViolation:
+            raise UserError(
+                self.env._(
+                    "%(agreement)s already has an invoice for a period it was "
+                    "about to invoice: check its next invoice date.",
+                    agreement=self.display_name,
+                )
+            ) from None
+        action = {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
-            "res_id": invoice.id,
-            "view_mode": "form",
+            "name": self.env._("Invoices"),
+        }
+        if len(invoices) == 1:
+            return {**action, "res_id": invoices.id, "view_mode": "form"}
+        return {
+            **action,
+            "view_mode": "list,form",
+            "domain": [("id", "in", invoices.ids)],
         }
 
     @api.model
@@ -519,19 +742,47 @@ class SaleSubscription(models.Model):
 
     @api.model
     def _demo_invoice_history(self, months=3):
-        """Demo: invoice the demo agreements' last months, posted."""
+        """Demo: invoice the demo agreements' last months, posted; the oldest
+        invoice of one agreement is then credited in full (Odoo's reversal
+        wizard, the credit note posted) and its period invoiced again."""
         today = fields.Date.context_today(self)
-        first = (today - relativedelta(months=months)).replace(day=1)
+        first = today - relativedelta(months=months)
+        posted = self.env["account.move"]
+        company = self.env.ref("support_contract.company_demo")
+        thirty_days = self.env.ref("account.account_payment_term_30days")
+        for agreement in self.search([("company_id", "=", company.id)]):
+            customer = agreement.partner_id.commercial_partner_id.with_company(company)
+            if not customer.property_payment_term_id:
+                customer.property_payment_term_id = thirty_days
         for agreement in self.search([("support_kind", "!=", False)]):
             agreement = agreement.with_company(agreement.company_id)
-            if agreement.company_id != self.env.ref("support_contract.company_demo"):
+            if agreement.company_id != company:
                 continue
-            day = agreement.date_start.day
-            start = max(first.replace(day=min(day, 28)), agreement.date_start)
+            start = agreement._support_period_of(max(first, agreement.date_start))[0]
             agreement.recurring_next_date = start
             invoices = agreement._support_invoice_due(today)
-            invoices.filtered(
+            past = invoices.filtered(
                 lambda m: m.support_period_end < today and m.state == "draft"
+            )
+            past.action_post()
+            posted |= invoices.filtered(lambda m: m.state == "posted")
+        credited = posted.sorted(lambda m: (m.support_period_start, m.id))[:1]
+        if credited:
+            wizard = (
+                self.env["account.move.reversal"]
+                .with_context(active_model="account.move", active_ids=credited.ids)
+                .create(
+                    {
+                        "reason": self.env._("Wrong hours on the invoice"),
+                        "journal_id": credited.journal_id.id,
+                        "date": credited.invoice_date,
+                    }
+                )
+            )
+            wizard.refund_moves()
+            wizard.new_move_ids.action_post()
+            credited.subscription_id._support_invoice_due(today).filtered(
+                lambda m: m.support_period_start == credited.support_period_start
             ).action_post()
         return True
 

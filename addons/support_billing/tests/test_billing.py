@@ -42,18 +42,27 @@ class TestMonthlyInvoice(SupportBillingCommon):
                 for day in (2, 9)
             ]
         )
-        self.run_invoicing(date(2026, 10, 15))
-        invoice = self.invoices()
-        self.assertEqual(len(invoice), 1)
+        self.run_invoicing(date(2026, 11, 15))
+        october, invoice = self.invoices()
+        # Fixed fees in advance, the upgrade fee once commenced; time and
+        # usage in arrears: October's on November's invoice.
+        self.assertEqual(
+            set(october.invoice_line_ids.mapped("support_kind")),
+            {"recurring", "upgrade"},
+        )
         self.assertEqual(
             (invoice.support_period_start, invoice.support_period_end),
-            (date(2026, 10, 1), date(2026, 10, 31)),
+            (date(2026, 11, 1), date(2026, 11, 30)),
         )
         lines = {line.support_kind: line for line in invoice.invoice_line_ids}
+        lines["upgrade"] = october.invoice_line_ids.filtered(
+            lambda li: li.support_kind == "upgrade"
+        )
         self.assertEqual(set(lines), {"recurring", "time", "upgrade", "usage"})
-        for line in invoice.invoice_line_ids:
-            self.assertEqual(line.support_period_start, date(2026, 10, 1))
-            self.assertIn("10/01/2026 to 10/31/2026", line.name)
+        for line in invoice.invoice_line_ids | lines["upgrade"]:
+            month = 11 if line.support_kind == "recurring" else 10
+            self.assertEqual(line.support_period_start, date(2026, month, 1))
+            self.assertIn(f"{month}/01/2026 to {month}/", line.name)
         time = lines["time"]
         self.assertIn(ticket.number, time.name)
         self.assertEqual(time.quantity, 2.5)
@@ -62,20 +71,20 @@ class TestMonthlyInvoice(SupportBillingCommon):
         self.assertTrue(self.currency.is_zero(lines["upgrade"].price_subtotal - 12500))
         self.assertEqual(lines["usage"].quantity, 200)
         self.assertTrue(self.currency.is_zero(lines["usage"].price_subtotal - 170))
-        untaxed = 4900 + 2125 + 12500 + 170
+        untaxed = 4900 + 2125 + 170
         self.assertTrue(self.currency.is_zero(invoice.amount_untaxed - untaxed))
         self.assertTrue(self.currency.is_zero(invoice.amount_tax - untaxed * 0.25))
         # Time on included tickets is never billed.
         self.assertFalse(included.timesheet_ids.support_invoice_line_id)
         self.assertEqual(upgrade.fee_invoice_line_id, lines["upgrade"])
-        self.assertEqual(self.agreement.recurring_next_date, date(2026, 11, 1))
+        self.assertEqual(self.agreement.recurring_next_date, date(2026, 12, 1))
 
     def test_amounts_are_right_to_the_ore(self):
         self.hour_product.list_price = 1234.56
         ticket = self.new_ticket("import_export", ticket_date=date(2026, 10, 3))
         self.log_time(ticket, 1.3).date = date(2026, 10, 5)
-        self.run_invoicing(date(2026, 10, 15))
-        invoice = self.invoices()
+        self.run_invoicing(date(2026, 11, 15))
+        invoice = self.invoices()[-1]
         time = invoice.invoice_line_ids.filtered(lambda li: li.support_kind == "time")
         # 1.3 h x 1,234.56 kr less 15 % = 1,364.1888 kr: 1,364.19 kr.
         self.assertEqual(time.price_subtotal, 1364.19)
@@ -115,13 +124,13 @@ class TestMonthlyInvoice(SupportBillingCommon):
         ticket = self.new_ticket("import_export", ticket_date=date(2026, 10, 3))
         timesheet = self.log_time(ticket, 1)
         timesheet.date = date(2026, 10, 5)
-        self.run_invoicing(date(2026, 10, 15))
-        first = self.invoices()
-        self.assertTrue(timesheet.support_invoice_line_id)
-        first.button_cancel()
         self.run_invoicing(date(2026, 11, 15))
-        second = self.invoices().filtered(lambda m: m.state != "cancel")
-        self.assertEqual(second.support_period_start, date(2026, 11, 1))
+        first = self.invoices()[-1]
+        self.assertEqual(timesheet.support_invoice_line_id.move_id, first)
+        first.button_cancel()
+        self.run_invoicing(date(2026, 12, 15))
+        second = self.invoices().filtered(lambda m: m.state != "cancel")[-1]
+        self.assertEqual(second.support_period_start, date(2026, 12, 1))
         self.assertEqual(timesheet.support_invoice_line_id.move_id, second)
 
     def test_agreement_closed_early_is_billed_to_its_minimum_term_end(self):
@@ -292,8 +301,8 @@ class TestMonthlyInvoice(SupportBillingCommon):
     def test_statement_pdf_lists_tickets_and_hours(self):
         ticket = self.new_ticket("import_export", ticket_date=date(2026, 10, 3))
         self.log_time(ticket, 3).date = date(2026, 10, 5)
-        self.run_invoicing(date(2026, 10, 15))
-        invoice = self.invoices()
+        self.run_invoicing(date(2026, 11, 15))
+        invoice = self.invoices()[-1]
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html("support_billing.report_support_statement", invoice.ids)[

@@ -31,3 +31,32 @@ class TestDemo(TransactionCase):
         self.assertIn("posted", invoices.mapped("state"))
         usage = self.env.ref("support_billing.usage_solberga_ocr_1_demo")
         self.assertTrue(usage.invoice_line_id, "the demo usage is billed")
+
+    def test_a_credited_invoice_whose_period_is_invoiced_again(self):
+        company = self.env.ref("support_contract.company_demo")
+        credited = self.env["account.move"].search(
+            [("company_id", "=", company.id), ("support_reversed", "=", True)]
+        )
+        self.assertEqual(len(credited), 1)
+        self.assertEqual(credited.payment_state, "reversed")
+        self.assertEqual(credited.reversal_move_ids.state, "posted")
+        again = self.env["account.move"].search(
+            [
+                ("subscription_id", "=", credited.subscription_id.id),
+                ("support_period_start", "=", credited.support_period_start),
+                ("support_reversed", "=", False),
+            ]
+        )
+        self.assertEqual(again.state, "posted")
+        self.assertTrue(
+            credited.currency_id.is_zero(again.amount_total - credited.amount_total)
+        )
+
+    def test_history_invoices_fall_due_after_their_dates(self):
+        company = self.env.ref("support_contract.company_demo")
+        invoices = self.env["account.move"].search(
+            [("company_id", "=", company.id), ("support_period_start", "!=", False)]
+        )
+        self.assertTrue(invoices)
+        for invoice in invoices:
+            self.assertGreater(invoice.invoice_date_due, invoice.invoice_date)
