@@ -249,6 +249,12 @@ class SupportRepository(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("ssh_host_key") for vals in vals_list):
+            self._check_manager()
+        return super().create(vals_list)
+
     def write(self, vals):
         if "ssh_host_key" in vals:
             self._check_manager()
@@ -324,8 +330,7 @@ class SupportRepository(models.Model):
             return False
         base = os.path.realpath(self._demo_base())
         return all(
-            os.path.commonpath([base, git_repo.local_path(url)]) == base
-            for url in urls
+            os.path.commonpath([base, git_repo.local_path(url)]) == base for url in urls
         )
 
     @api.model

@@ -215,7 +215,7 @@ class TestBounds(HostileCase):
 
     def test_manifest_with_75000_patterns_is_stopped_fast_and_small(self):
         patterns = ",".join(f"'{i:x}/*.py'" for i in range(75000))
-        manifest = "{'name': 'many', 'cloc_exclude': [%s]}" % patterns
+        manifest = "{'name': 'many', 'cloc_exclude': [" + patterns + "]}"
         files = {"many/__manifest__.py": manifest}
         files.update({f"many/{i:x}/x.py": "A = 1\n" for i in range(50)})
         fixture = self.fixture(files)
@@ -228,7 +228,8 @@ class TestBounds(HostileCase):
         self.assertLess(peak_rss() - before, 100 * 2**20)
 
     def test_manifest_with_more_patterns_than_allowed_stops_the_count(self):
-        manifest = "{'name': 'many', 'cloc_exclude': [%s]}" % ",".join(["'*'"] * 20000)
+        patterns = ",".join(["'*'"] * 20000)
+        manifest = "{'name': 'many', 'cloc_exclude': [" + patterns + "]}"
         self.assertLess(len(manifest), cloc_count.Limits().manifest_size)
         fixture = self.fixture({"many/__manifest__.py": manifest, "many/x.py": "A=1\n"})
         repo, commit = self.fetched(fixture)
@@ -244,7 +245,7 @@ class TestBounds(HostileCase):
         patterns = ",".join(f"'**/d{i}/**/*.py'" for i in range(200))
         fixture = self.fixture(
             {
-                "slow/__manifest__.py": "{'cloc_exclude': [%s]}" % patterns,
+                "slow/__manifest__.py": "{'cloc_exclude': [" + patterns + "]}",
                 f"slow/{deep}/x.py": "A = 1\n",
             }
         )
@@ -285,12 +286,9 @@ class TestNetworkPolicy(TestCase):
             self.assertEqual(caught.exception.kind, "network")
 
     def test_allowed_networks_and_hosts(self):
-        self.assertEqual(
-            git_repo.check_network("https://127.0.0.1/x.git", "10.0.0.0/8, 127.0.0.0/8")[
-                3
-            ],
-            "127.0.0.1",
-        )
+        allowed = "10.0.0.0/8, 127.0.0.0/8"
+        pinned = git_repo.check_network("https://127.0.0.1/x.git", allowed)
+        self.assertEqual(pinned[3], "127.0.0.1")
         self.assertTrue(git_repo.check_network("git@localhost:x.git", "localhost"))
         with self.assertRaises(git_repo.GitError):
             git_repo.check_network("https://127.0.0.1/x.git", "10.0.0.0/8")
@@ -335,3 +333,22 @@ class TestNetworkPolicy(TestCase):
         self.assertEqual(
             repo._trim(text), "fatal: repository 'https://git.example.com/x/' not found"
         )
+
+
+class TestTreeListing(HostileCase):
+    def test_listing_bounded_in_bytes_and_path_length(self):
+        fixture = self.fixture({"a/__manifest__.py": "{}", "a/x.py": "A = 1\n"})
+        repo, commit = self.fetched(fixture)
+        with self.assertRaises(git_repo.GitError) as caught:
+            repo.tree(commit, max_entries=10, max_bytes=100)
+        self.assertEqual(caught.exception.kind, "too-many-entries")
+        blob = write_object(fixture.path, "blob", b"A = 1\n")
+        long_name = b"n" * 250
+        tree = write_tree(fixture.path, [(b"100644", long_name + b".py", blob)])
+        for _level in range(20):  # a path of about 5 KB
+            tree = write_tree(fixture.path, [(b"40000", long_name, tree)])
+        commit_tree(fixture.path, tree)
+        repo, commit = self.in_place(fixture)
+        with self.assertRaises(git_repo.GitError) as caught:
+            repo.tree(commit)
+        self.assertEqual(caught.exception.kind, "object")

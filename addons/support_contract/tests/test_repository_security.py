@@ -99,7 +99,7 @@ class TestRepositorySecurity(SupportContractCommon):
             with self.subTest(url=url):
                 self.set_token()
                 as_user.write({"url": url})
-                self.assertFalse(self.repo._credential(), "the token went with the host")
+                self.assertFalse(self.repo._credential(), "gone with the old host")
                 note = self.repo.message_ids[:1].body
                 self.assertIn("credentials", note)
                 self.assertIn("Support Manager", note)
@@ -111,6 +111,14 @@ class TestRepositorySecurity(SupportContractCommon):
         as_user.write({"branch": "main", "folders": "addons"})
         with self.assertRaises(AccessError):
             as_user.write({"ssh_host_key": "git.example.com ssh-ed25519 AAAA"})
+        with self.assertRaises(AccessError):
+            self.env["support.repository"].with_user(self.support_user).create(
+                {
+                    "agreement_id": self.agreement.id,
+                    "url": "git@git.example.com:kund/other.git",
+                    "ssh_host_key": "git.example.com ssh-ed25519 AAAAmine",
+                }
+            )
         self.repo.sudo().ssh_host_key = "git.example.com ssh-ed25519 AAAAold"
         with self.assertRaises(AccessError):
             as_user.action_clear_host_key()
@@ -180,8 +188,9 @@ class TestRepositorySecurity(SupportContractCommon):
             "file://" + fixture.url,
             os.path.join(base, "..", "..", "support_repositories"),
         ):
-            with self.subTest(url=url), self.assertRaisesRegex(
-                ValidationError, "Local paths|not a git URL"
+            with (
+                self.subTest(url=url),
+                self.assertRaisesRegex(ValidationError, "Local paths|not a git URL"),
             ):
                 Repository.create({"agreement_id": self.agreement.id, "url": url})
         demo = Repository.create(
@@ -268,9 +277,12 @@ class TestSshHostKeyPinning(SupportContractCommon):
         )
         self.fixture = GitFixture(addon("kund_addon", 7))
         self.addCleanup(self.fixture.cleanup)
-        user = os.environ.get("USER") or subprocess.run(
-            ["id", "-un"], capture_output=True, text=True, check=True
-        ).stdout.strip()
+        user = (
+            os.environ.get("USER")
+            or subprocess.run(
+                ["id", "-un"], capture_output=True, text=True, check=True
+            ).stdout.strip()
+        )
         self.repo = self.env["support.repository"].create(
             {
                 "agreement_id": self.agreement.id,

@@ -225,9 +225,7 @@ class WorkerPool:
                     if failure and len(batch) > 1:
                         answers = []
                         for task in batch:
-                            single, failure = self._parse_batch(
-                                index, [task], deadline
-                            )
+                            single, failure = self._parse_batch(index, [task], deadline)
                             answers.append(single[0] if single else (-1, failure))
                     elif failure:
                         answers = [(-1, failure)]
@@ -578,11 +576,12 @@ def count_commit(
     _check_deadline(deadline)
     trees = {e.path: e.sha for e in entries if e.kind == "tree"}
     trees[""] = repo.tree_sha(commit)
-    roots = find_modules(entries, folders)
-    plans = []
-    for root in roots:
-        module_name = os.path.basename(root) or name or "addon"
-        plans.append(_plan_module(root, module_name, trees[root], entries, cache))
+    plans = [
+        _plan_module(
+            root, os.path.basename(root) or name or "addon", trees[root], entries, cache
+        )
+        for root in find_modules(entries, folders)
+    ]
     del entries
     todo = [plan for plan in plans if plan.module_key]
 
@@ -590,95 +589,97 @@ def count_commit(
     pool = pool or WorkerPool()
     try:
         budget = _ReadBudget(limits.total_bytes)
-        manifests = {}
-        for plan in todo:
-            manifest = next(
-                (
-                    e
-                    for e in plan.inside
-                    if e.path == plan.prefix + MANIFEST and e.is_regular_file
-                ),
-                None,
-            )
-            manifests[id(plan)] = manifest
-        wanted = {
-            e.sha: e.size
-            for e in manifests.values()
-            if e is not None and e.size <= limits.manifest_size
-        }
-        blobs = repo.read_blobs(
-            wanted, sizes=wanted, max_size=limits.manifest_size, budget=budget
-        )
-        jobs = []
-        for plan in todo:
-            manifest = manifests[id(plan)]
-            if manifest is None:
-                data = None
-            else:
-                # A manifest over the size bound is not read: its own
-                # patterns are ignored, cloc's defaults apply.
-                data = blobs.get(manifest.sha, b"")
-            paths = [e.path[len(plan.prefix) :] for e in plan.inside]
-            jobs.append((data, paths))
-        del blobs
-        try:
-            excluded = pool.exclusions(
-                jobs,
-                limits.exclude_patterns,
-                max(0.01, min(limits.exclude_seconds, deadline - time.monotonic())),
-            )
-        except CountError as error:
-            if error.kind == "exclude-patterns":
-                raise CountError(
-                    "exclude-patterns",
-                    f"{todo[error.index].result.name}: {error.detail}",
-                ) from None
-            raise
-        del jobs
+        excluded = _exclusions(repo, todo, pool, limits, deadline, budget)
         needed = {}
         for plan, excluded_paths in zip(todo, excluded, strict=True):
             _plan_files(plan, excluded_paths, cache, needed)
         _check_deadline(deadline)
-
-        parsed = {}
-        for piece in _slices(needed):
-            sizes = {sha: size for _key, sha, _ext, size in piece}
-            blobs = repo.read_blobs(
-                sizes, sizes=sizes, max_size=odoo_cloc.MAX_FILE_SIZE, budget=budget
-            )
-            _check_deadline(deadline)
-            tasks = [(key, ext, blobs[sha]) for key, sha, ext, _size in piece]
-            del blobs
-            parsed.update(pool.parse(tasks, deadline=deadline))
-            del tasks
+        parsed = _parse(repo, needed, pool, budget, deadline)
     finally:
         if own_pool:
             pool.close()
     for key, counted in parsed.items():
         if counted[1] not in (TOO_SLOW, TOO_BIG):
             cache.set(key, json.dumps(counted))
-
-    results = []
-    for plan in plans:
-        if plan.module_key:
-            for rel, key in plan.files:
-                counted = parsed.get(key)
-                if counted is None:
-                    counted = json.loads(cache.get(key))
-                code, total = counted
-                if code == -1:
-                    plan.result.errors[rel] = total
-                else:
-                    plan.result.code += code
-                    plan.result.total += total
-            if not _bounded(plan.result):
-                cache.set(plan.module_key, json.dumps(plan.result.as_json()))
-        results.append(plan.result)
+    results = [_result(plan, parsed, cache) for plan in plans]
     # A file over the time or memory bound may count next time, on a less
     # busy machine: such results are not cached.
     if not any(_bounded(result) for result in results):
         cache.set(commit_key, json.dumps([result.as_json() for result in results]))
     return results
+
+
+def _exclusions(repo, todo, pool, limits, deadline, budget):
+    """The excluded paths of each addon to count, matched in a worker."""
+    manifests = [
+        next(
+            (
+                e
+                for e in plan.inside
+                if e.path == plan.prefix + MANIFEST and e.is_regular_file
+            ),
+            None,
+        )
+        for plan in todo
+    ]
+    wanted = {
+        e.sha: e.size
+        for e in manifests
+        if e is not None and e.size <= limits.manifest_size
+    }
+    blobs = repo.read_blobs(
+        wanted, sizes=wanted, max_size=limits.manifest_size, budget=budget
+    )
+    jobs = []
+    for plan, manifest in zip(todo, manifests, strict=True):
+        # A manifest over the size bound is not read: its own patterns are
+        # ignored, cloc's defaults apply.
+        data = None if manifest is None else blobs.get(manifest.sha, b"")
+        jobs.append((data, [e.path[len(plan.prefix) :] for e in plan.inside]))
+    del blobs
+    timeout = max(0.01, min(limits.exclude_seconds, deadline - time.monotonic()))
+    try:
+        return pool.exclusions(jobs, limits.exclude_patterns, timeout)
+    except CountError as error:
+        if error.kind != "exclude-patterns":
+            raise
+        raise CountError(
+            "exclude-patterns", f"{todo[error.index].result.name}: {error.detail}"
+        ) from None
+
+
+def _parse(repo, needed, pool, budget, deadline):
+    """Parse the blobs not cached, read from git a slice at a time."""
+    parsed = {}
+    for piece in _slices(needed):
+        sizes = {sha: size for _key, sha, _ext, size in piece}
+        blobs = repo.read_blobs(
+            sizes, sizes=sizes, max_size=odoo_cloc.MAX_FILE_SIZE, budget=budget
+        )
+        _check_deadline(deadline)
+        tasks = [(key, ext, blobs[sha]) for key, sha, ext, _size in piece]
+        del blobs
+        parsed.update(pool.parse(tasks, deadline=deadline))
+        del tasks
+    return parsed
+
+
+def _result(plan, parsed, cache):
+    if not plan.module_key:
+        return plan.result
+    for rel, key in plan.files:
+        counted = parsed.get(key)
+        if counted is None:
+            counted = json.loads(cache.get(key))
+        code, total = counted
+        if code == -1:
+            plan.result.errors[rel] = total
+        else:
+            plan.result.code += code
+            plan.result.total += total
+    if not _bounded(plan.result):
+        cache.set(plan.module_key, json.dumps(plan.result.as_json()))
+    return plan.result
 
 
 class _ReadBudget:

@@ -27,9 +27,9 @@ def main():
     memory = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    from odoo.tools.cloc import Cloc  # noqa: PLC0415 (after the limit)
-
     import cloc_count  # noqa: PLC0415 (this folder, after the limit)
+
+    from odoo.tools.cloc import Cloc  # noqa: PLC0415 (after the limit)
 
     cloc = Cloc()
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer

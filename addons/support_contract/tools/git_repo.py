@@ -45,6 +45,8 @@ SCP_LIKE = re.compile(
 HASHES = {40: "sha1", 64: "sha256"}
 HEADER_MAX = 256  # bytes of one ``cat-file --batch`` header line
 DEFAULT_PORTS = {"https": 443, "ssh": 22}
+PATH_MAX = 4096  # bytes of one path in a tree listing
+LISTING_MAX = 64 * 2**20  # bytes of a whole tree listing
 
 
 class GitError(Exception):
@@ -508,11 +510,12 @@ class GitRepository:
     def tree_sha(self, commit):
         return self._git(["rev-parse", f"{commit}^{{tree}}"]).decode().strip()
 
-    def tree(self, commit, max_entries=0):
+    def tree(self, commit, max_entries=0, max_bytes=LISTING_MAX):
         """Every entry of the commit, recursively, trees included.
 
-        git's listing is read as it comes; beyond ``max_entries`` entries git
-        is stopped and GitError('too-many-entries') raised.
+        git's listing is read as it comes; beyond ``max_entries`` entries or
+        ``max_bytes`` bytes git is stopped and GitError('too-many-entries')
+        raised; a path over PATH_MAX bytes is refused.
         """
         workdir = tempfile.mkdtemp(prefix="support-git-")
         entries = []
@@ -524,14 +527,18 @@ class GitRepository:
                 process.proc.stdin.close()
                 stream = process.proc.stdout
                 pending = b""
+                read = 0
                 while True:
                     chunk = stream.read1(1 << 16)
                     if not chunk:
                         break
+                    read += len(chunk)
+                    if max_bytes and read > max_bytes:
+                        raise GitError("too-many-entries", str(max_entries))
                     records = (pending + chunk).split(b"\0")
                     pending = records.pop()
-                    if len(pending) > 1 << 16:
-                        raise GitError("object", "tree entry too long")
+                    if len(pending) > PATH_MAX + 128:
+                        raise GitError("object", "a path longer than PATH_MAX")
                     for record in records:
                         entries.append(_tree_entry(record))
                         if max_entries and len(entries) > max_entries:
@@ -599,6 +606,8 @@ def _tree_entry(record):
     fields = meta.split()
     if not tab or len(fields) != 4:
         raise GitError("object", "malformed tree listing")
+    if len(path) > PATH_MAX:
+        raise GitError("object", "a path longer than PATH_MAX")
     mode, kind, sha, size = fields
     return TreeEntry(
         mode=mode.decode(),
