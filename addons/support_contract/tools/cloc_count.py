@@ -139,6 +139,7 @@ class WorkerPool:
         self.timeout = timeout
         self.memory = memory
         self.procs = [None] * self.size
+        self.spawned = {}  # index -> a worker started, not yet ready
 
     def __enter__(self):
         return self
@@ -148,6 +149,9 @@ class WorkerPool:
         return False
 
     def close(self):
+        for proc in self.spawned.values():
+            self._stop(proc, kill=True)
+        self.spawned = {}
         for index, proc in enumerate(self.procs):
             if proc is not None:
                 self._stop(proc)
@@ -166,19 +170,44 @@ class WorkerPool:
             proc.wait()
         proc.stdout.close()
 
-    def _start(self):
-        proc = subprocess.Popen(
+    def _spawn(self):
+        return subprocess.Popen(
             [sys.executable, WORKER, str(self.memory)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             close_fds=True,
         )
+
+    def _wait_ready(self, proc):
         line = self._readline(proc, 60)
         if not line or not json.loads(line).get("ready"):
             self._stop(proc, kill=True)
             raise RuntimeError("the cloc worker did not start")
         return proc
+
+    def _start(self):
+        return self._wait_ready(self._spawn())
+
+    def spawn(self):
+        """Start the missing workers without waiting for them: they import
+        Odoo while the caller reads git."""
+        for index, proc in enumerate(self.procs):
+            if proc is None and index not in self.spawned:
+                self.spawned[index] = self._spawn()
+
+    def _start_all(self):
+        """Start the missing workers side by side (each takes a moment to
+        import Odoo): the parsing that follows finds them ready."""
+        self.spawn()
+        for index in range(self.size):
+            self._worker(index)
+
+    def _worker(self, index):
+        if self.procs[index] is None:
+            spawned = self.spawned.pop(index, None)
+            self.procs[index] = self._wait_ready(spawned) if spawned else self._start()
+        return self.procs[index]
 
     def _readline(self, proc, timeout):
         deadline = time.monotonic() + timeout
@@ -251,9 +280,7 @@ class WorkerPool:
         remaining = None if deadline is None else deadline - time.monotonic()
         if remaining is not None and remaining <= 0:
             raise CountError("count-timeout")
-        if self.procs[index] is None:
-            self.procs[index] = self._start()
-        proc = self.procs[index]
+        proc = self._worker(index)
         header = {"files": [{"ext": ext, "size": len(data)} for _k, ext, data in batch]}
         try:
             proc.stdin.write(json.dumps(header).encode() + b"\n")
@@ -299,8 +326,7 @@ class WorkerPool:
         """
         if not jobs:
             return []
-        if self.procs[0] is None:
-            self.procs[0] = self._start()
+        self._start_all()
         proc = self.procs[0]
         request = {
             "exclude": [
@@ -572,6 +598,8 @@ def count_commit(
     cached = cache.get(commit_key)
     if cached:
         return [ModuleCount.from_json(data) for data in json.loads(cached)]
+    if pool is not None:
+        pool.spawn()
     entries = repo.tree(commit, max_entries=limits.tree_entries)
     _check_deadline(deadline)
     trees = {e.path: e.sha for e in entries if e.kind == "tree"}
