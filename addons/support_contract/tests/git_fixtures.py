@@ -76,14 +76,18 @@ class GitFixture:
 
 def write_object(path, kind, data):
     """Store a raw object of ``kind`` (no checks: git takes it as given)."""
-    return subprocess.run(
-        ["git", "hash-object", "-t", kind, "-w", "--stdin", "--literally"],
-        cwd=path,
-        input=data,
-        env={**os.environ, **GIT_ENV},
-        check=True,
-        capture_output=True,
-    ).stdout.decode().strip()
+    return (
+        subprocess.run(
+            ["git", "hash-object", "-t", kind, "-w", "--stdin", "--literally"],
+            cwd=path,
+            input=data,
+            env={**os.environ, **GIT_ENV},
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
 
 
 def write_tree(path, entries):

@@ -71,6 +71,22 @@ class TestRepositorySecurity(SupportContractCommon):
                 with self.assertRaises(AccessError):
                     Credential.create({"repository_id": repo.id, "auth_token": "x"})
 
+    def test_form_shows_the_host_key_to_all_and_credentials_to_managers(self):
+        for user, sees_credentials in (
+            (self.support_user, False),
+            (self.support_manager, True),
+        ):
+            with self.subTest(user=user.login):
+                views = (
+                    self.env["support.repository"]
+                    .with_user(user)
+                    .get_views([(False, "form")])
+                )
+                arch = views["views"]["form"]["arch"]
+                self.assertIn('name="ssh_host_key"', arch)
+                self.assertEqual('name="credential_summary"' in arch, sees_credentials)
+                self.assertEqual('name="auth_token_input"' in arch, sees_credentials)
+
     def test_summary_and_clearing_are_for_support_managers(self):
         self.set_token()
         as_user = self.repo.with_user(self.support_user)
