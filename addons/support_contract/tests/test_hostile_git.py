@@ -242,7 +242,8 @@ class TestBounds(HostileCase):
 
     def test_slow_pattern_matching_is_stopped_in_the_worker(self):
         deep = "/".join(f"d{i}" for i in range(400))
-        patterns = ",".join(f"'**/d{i}/**/*.py'" for i in range(200))
+        # About 0.4 s each on this tree: 80 s of matching without the bound.
+        patterns = ",".join(f"'**/d*/**/x{i}.py'" for i in range(200))
         fixture = self.fixture(
             {
                 "slow/__manifest__.py": "{'cloc_exclude': [" + patterns + "]}",

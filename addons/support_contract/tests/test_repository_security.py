@@ -141,6 +141,37 @@ class TestRepositorySecurity(SupportContractCommon):
         self.repo.with_user(self.support_manager).action_clear_host_key()
         self.assertFalse(self.repo.ssh_host_key)
 
+    def test_update_moves_old_credentials_out_of_reach_and_turns_local_off(self):
+        """A database of the previous version kept tokens in columns of the
+        repository, readable by Support Managers, and its demo left local
+        paths on: the module update fixes both."""
+        cr = self.env.cr
+        cr.execute(
+            "ALTER TABLE support_repository ADD COLUMN auth_token varchar, "
+            "ADD COLUMN ssh_private_key text"
+        )
+        cr.execute(
+            "UPDATE support_repository SET auth_token = %s WHERE id = %s",
+            (TOKEN, self.repo.id),
+        )
+        self.env["ir.config_parameter"].set_param(
+            "support_contract.allow_local_repositories", "True"
+        )
+        self.env["support.repository.credential"].init()
+        self.assertEqual(self.repo._credential().auth_token, TOKEN)
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'support_repository' "
+            "AND column_name IN ('auth_token', 'ssh_private_key')"
+        )
+        self.assertFalse(cr.fetchall())
+        self.assertEqual(
+            self.env["ir.config_parameter"].get_param(
+                "support_contract.allow_local_repositories"
+            ),
+            "False",
+        )
+
     # -- agreements ---------------------------------------------------------
 
     def test_repository_only_on_a_maintenance_and_support_agreement(self):
