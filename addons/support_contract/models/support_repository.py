@@ -6,7 +6,7 @@ import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import file_path
 
 from ..tools import cloc_count, demo_git, git_repo
@@ -14,6 +14,18 @@ from ..tools import cloc_count, demo_git, git_repo
 _logger = logging.getLogger(__name__)
 
 PARAM_ALLOW_LOCAL = "support_contract.allow_local_repositories"
+PARAM_ALLOWED_NETWORKS = "support_contract.allowed_networks"
+DEMO_FOLDER = "support_demo_repositories"
+MANAGER_GROUP = "support_contract.group_support_manager"
+# Bounds of one count: system parameter -> (Limits field, type).
+LIMIT_PARAMS = {
+    "support_contract.count_max_tree_entries": ("tree_entries", int),
+    "support_contract.count_max_bytes": ("total_bytes", int),
+    "support_contract.count_max_manifest_bytes": ("manifest_size", int),
+    "support_contract.count_max_exclude_patterns": ("exclude_patterns", int),
+    "support_contract.count_max_exclude_seconds": ("exclude_seconds", float),
+    "support_contract.count_max_seconds": ("seconds", float),
+}
 PARAM_MAX_DROP = "support_contract.cloc_max_drop_percent"
 DEFAULT_MAX_DROP = 30.0
 CRON_BATCH = 10
@@ -62,14 +74,9 @@ class SupportRepository(models.Model):
         default=300,
         help="The longest a fetch of this repository may take.",
     )
-    # Credentials: only Support Managers read or write them, and never back
-    # in full: the form writes them through the *_input fields.
-    auth_token = fields.Char(
-        groups="support_contract.group_support_manager", copy=False, exportable=False
-    )
-    ssh_private_key = fields.Text(
-        groups="support_contract.group_support_manager", copy=False, exportable=False
-    )
+    # Credentials live in support.repository.credential, which no one reads
+    # but the git call (with sudo). Support Managers write them through the
+    # *_input fields, which never show them back.
     auth_token_input = fields.Char(
         string="HTTPS token",
         compute="_compute_credential_inputs",
@@ -85,8 +92,18 @@ class SupportRepository(models.Model):
         exportable=False,
     )
     credential_summary = fields.Char(
-        string="Credentials", compute="_compute_credential_summary", compute_sudo=True
+        string="Credentials",
+        compute="_compute_credential_summary",
+        groups="support_contract.group_support_manager",
     )
+    ssh_host_key = fields.Text(
+        string="Pinned SSH host key",
+        copy=False,
+        tracking=True,
+        help="The SSH server's key seen on first contact; a server showing "
+        "another key is refused. Only a Support Manager changes or clears it.",
+    )
+    can_manage_credentials = fields.Boolean(compute="_compute_can_manage_credentials")
     state = fields.Selection(
         selection=[
             ("never", "Never counted"),
@@ -146,14 +163,48 @@ class SupportRepository(models.Model):
     def _inverse_auth_token_input(self):
         for repo in self:
             if repo.auth_token_input:
-                repo.sudo().auth_token = repo.auth_token_input.strip()
-                repo._post_credentials_changed()
+                repo._set_credentials(auth_token=repo.auth_token_input.strip())
 
     def _inverse_ssh_private_key_input(self):
         for repo in self:
             if repo.ssh_private_key_input:
-                repo.sudo().ssh_private_key = repo.ssh_private_key_input.strip()
-                repo._post_credentials_changed()
+                repo._set_credentials(
+                    ssh_private_key=repo.ssh_private_key_input.strip()
+                )
+
+    def _check_manager(self):
+        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
+            return
+        raise AccessError(
+            self.env._(
+                "Only a Support Manager can set or remove a repository's "
+                "credentials or its pinned SSH host key."
+            )
+        )
+
+    def _credential(self):
+        """The repository's stored credentials (sudo: only the git call and
+        the Support Managers' own actions use it)."""
+        self.ensure_one()
+        Credential = self.env["support.repository.credential"].sudo()
+        if not isinstance(self._origin.id, int):
+            return Credential
+        return Credential.search([("repository_id", "=", self._origin.id)], limit=1)
+
+    def _set_credentials(self, **values):
+        self.ensure_one()
+        self._check_manager()
+        credential = self._credential()
+        if credential:
+            credential.write(values)
+        else:
+            credential.create({"repository_id": self.id, **values})
+        self._post_credentials_changed()
+
+    def _compute_can_manage_credentials(self):
+        allowed = self.env.user.has_group(MANAGER_GROUP)
+        for repo in self:
+            repo.can_manage_credentials = allowed
 
     def _post_credentials_changed(self):
         self.message_post(
@@ -162,7 +213,8 @@ class SupportRepository(models.Model):
 
     def _compute_credential_summary(self):
         for repo in self:
-            token, key = repo.auth_token, repo.ssh_private_key
+            credential = repo._credential()
+            token, key = credential.auth_token, credential.ssh_private_key
             if token:
                 repo.credential_summary = self.env._(
                     "HTTPS token ending in …%(end)s", end=token[-4:]
@@ -180,9 +232,61 @@ class SupportRepository(models.Model):
     def _check_url(self):
         for repo in self:
             try:
-                git_repo.check_url(repo.url, allow_local=self._allow_local())
+                git_repo.check_url(repo.url, allow_local=repo._allow_local())
             except git_repo.GitError as error:
                 raise ValidationError(repo._git_error_message(error)) from None
+
+    @api.constrains("agreement_id")
+    def _check_agreement_kind(self):
+        for repo in self:
+            if repo.agreement_id.support_kind != "maintenance":
+                raise ValidationError(
+                    self.env._(
+                        "%(agreement)s is not a Maintenance and Support agreement: "
+                        "only those are priced by code lines, so only they have "
+                        "repositories.",
+                        agreement=repo.agreement_id.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("ssh_host_key") for vals in vals_list):
+            self._check_manager()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "ssh_host_key" in vals:
+            self._check_manager()
+        moved = self.browse()
+        if "url" in vals:
+            new = git_repo.url_endpoint(vals["url"])
+            moved = self.filtered(lambda r: git_repo.url_endpoint(r.url) != new)
+        for repo in moved:
+            repo._forget_host_secrets(vals["url"])
+        return super().write(vals)
+
+    def _forget_host_secrets(self, new_url):
+        """The URL moves to another scheme or host: its credentials and pinned
+        host key stay with the old one (they would be sent to the new host)."""
+        self.ensure_one()
+        credential = self._credential()
+        if not credential and not self.ssh_host_key:
+            return
+        credential.unlink()
+        if self.ssh_host_key:
+            self.sudo().ssh_host_key = False
+        old = git_repo.url_endpoint(self.url)
+        new = git_repo.url_endpoint(new_url)
+        self.message_post(
+            body=self.env._(
+                "The URL moved from %(old)s to %(new)s: the stored credentials and "
+                "the pinned SSH host key were removed, so they are not sent to the "
+                "new host. A Support Manager enters them again.",
+                old=f"{old[0]}://{old[1]}" if old[1] else old[0] or "-",
+                new=f"{new[0]}://{new[1]}" if new[1] else new[0] or "-",
+            )
+        )
 
     @api.constrains("branch")
     def _check_branch(self):
@@ -193,18 +297,59 @@ class SupportRepository(models.Model):
                 raise ValidationError(repo._git_error_message(error)) from None
 
     def action_clear_credentials(self):
-        self.sudo().write({"auth_token": False, "ssh_private_key": False})
+        self._check_manager()
         for repo in self:
+            repo._credential().unlink()
             repo._post_credentials_changed()
+
+    def action_clear_host_key(self):
+        self._check_manager()
+        self.write({"ssh_host_key": False})
+        for repo in self:
+            repo.message_post(
+                body=self.env._(
+                    "Pinned SSH host key removed by %(user)s: the key seen at the "
+                    "next contact is pinned.",
+                    user=self.env.user.name,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Counting
     # ------------------------------------------------------------------
 
-    @api.model
     def _allow_local(self):
+        """Local paths: the demo's own repositories (made by the demo under
+        its folder of the data directory), or any path when the system
+        parameter allows it (tests; never left on by the suite)."""
         value = self.env["ir.config_parameter"].sudo().get_param(PARAM_ALLOW_LOCAL)
-        return str(value).strip().lower() in ("1", "true", "yes")
+        if str(value).strip().lower() in ("1", "true", "yes"):
+            return True
+        urls = [url for url in self.mapped("url") if git_repo.is_local_url(url)]
+        if not urls:
+            return False
+        base = os.path.realpath(self._demo_base())
+        return all(
+            os.path.commonpath([base, git_repo.local_path(url)]) == base for url in urls
+        )
+
+    @api.model
+    def _demo_base(self):
+        return os.path.join(tools.config["data_dir"], DEMO_FOLDER, self.env.cr.dbname)
+
+    @api.model
+    def _count_limits(self):
+        params = self.env["ir.config_parameter"].sudo()
+        values = {}
+        for key, (name, kind) in LIMIT_PARAMS.items():
+            value = params.get_param(key)
+            if value in (None, False, ""):
+                continue
+            try:
+                values[name] = kind(value)
+            except ValueError:
+                continue
+        return cloc_count.Limits(**values)
 
     @api.model
     def _max_drop(self):
@@ -223,17 +368,22 @@ class SupportRepository(models.Model):
             f"repository-{self.id}.git",
         )
 
-    def _git(self):
+    def _git(self, timeout=None):
         self.ensure_one()
-        sudo = self.sudo()
+        credential = self._credential()
         return git_repo.GitRepository(
             self._cache_path(),
             self.url,
             credentials=git_repo.Credentials(
-                token=sudo.auth_token or "", ssh_key=sudo.ssh_private_key or ""
+                token=credential.auth_token or "",
+                ssh_key=credential.ssh_private_key or "",
             ),
-            timeout=self.timeout,
+            timeout=timeout or self.timeout,
             allow_local=self._allow_local(),
+            allowed_networks=self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(PARAM_ALLOWED_NETWORKS, ""),
+            host_keys=self.ssh_host_key or "",
         )
 
     def _git_error_message(self, error):
@@ -281,11 +431,79 @@ class SupportRepository(models.Model):
                 "No addon (a folder with __manifest__.py) was found in %(url)s.",
                 url=self.url,
             ),
+            "network": self.env._(
+                "%(host)s resolves to an internal address (loopback, private, "
+                "link-local or cloud metadata); fetches from such addresses are "
+                "refused. An administrator can allow it in the system parameter "
+                "%(param)s (addresses, networks or host names).",
+                host=error.detail,
+                param=PARAM_ALLOWED_NETWORKS,
+            ),
+            "host-key": self.env._(
+                "The SSH server of %(url)s showed another host key than the one "
+                "pinned at first contact, so the fetch was refused. If the server's "
+                "key really changed, a Support Manager checks the new key and "
+                "removes the pinned one on the repository.",
+                url=self.url,
+            ),
+            "corrupt": self.env._(
+                "%(url)s sent malformed git objects (refused by git's object "
+                "checks); nothing of it was counted.",
+                url=self.url,
+            ),
+            "object": self.env._(
+                "A git object of %(url)s is not what its tree says (not a file, "
+                "wrong size, or content not matching its id); nothing of it was "
+                "counted.",
+                url=self.url,
+            ),
+            "too-many-entries": self.env._(
+                "%(url)s has more than %(limit)s files and folders in the counted "
+                "commit; the count was stopped (system parameter "
+                "support_contract.count_max_tree_entries).",
+                url=self.url,
+                limit=error.detail,
+            ),
+            "too-many-bytes": self.env._(
+                "The files to count in %(url)s add up to more than %(limit)s bytes; "
+                "the count was stopped (system parameter "
+                "support_contract.count_max_bytes).",
+                url=self.url,
+                limit=error.detail,
+            ),
+            "exclude-patterns": self.env._(
+                "The manifest of addon %(detail)s exclusion patterns (cloc_exclude, "
+                "demo): more than the %(limit)s allowed; the count was stopped "
+                "(system parameter support_contract.count_max_exclude_patterns).",
+                detail=error.detail.replace(":", " has", 1),
+                limit=self._count_limits().exclude_patterns,
+            ),
+            "exclude-timeout": self.env._(
+                "Matching the exclusion patterns of %(url)s took longer than "
+                "%(seconds)s seconds; the count was stopped (system parameter "
+                "support_contract.count_max_exclude_seconds).",
+                url=self.url,
+                seconds=error.detail,
+            ),
+            "count-timeout": self.env._(
+                "Counting %(url)s took longer than %(seconds)s seconds; the count "
+                "was stopped (system parameter support_contract.count_max_seconds).",
+                url=self.url,
+                seconds=self._count_limits().seconds,
+            ),
         }
         message = messages.get(error.kind) or self.env._(
             "git failed on %(url)s.", url=self.url
         )
-        if error.detail and error.kind not in ("url", "url-credentials", "url-local"):
+        if error.detail and error.kind in (
+            "git",
+            "corrupt",
+            "object",
+            "branch",
+            "auth",
+            "not-found",
+            "unreachable",
+        ):
             message += "\n" + error.detail
         return message
 
@@ -301,9 +519,13 @@ class SupportRepository(models.Model):
         """
         self.ensure_one()
         started = time.monotonic()
+        limits = self._count_limits()
+        deadline = started + limits.seconds
         try:
-            repo = self._git()
+            repo = self._git(timeout=max(1, min(self.timeout, int(limits.seconds))))
             commit = repo.fetch(self.branch)
+            if repo.host_key_learned:
+                self._pin_host_key(repo.host_keys)
             modules = cloc_count.count_commit(
                 repo,
                 commit,
@@ -311,14 +533,20 @@ class SupportRepository(models.Model):
                 cache=self.env["support.cloc.cache"].sudo()._for_counting(),
                 pool=pool,
                 name=self.name,
+                limits=limits,
+                deadline=deadline,
             )
             if not modules:
                 raise git_repo.GitError("no-addons")
-        except git_repo.GitError as error:
+        except (git_repo.GitError, cloc_count.CountError) as error:
             self._set_error(self._git_error_message(error))
             return self.env["support.cloc.snapshot"]
-        snapshot = self.env["support.cloc.snapshot"]._create_from_count(
-            self, commit, modules
+        # Counting is the server's work: whoever presses Count now, the
+        # snapshot and the agreement's new quantity are written as the server.
+        snapshot = (
+            self.env["support.cloc.snapshot"]
+            .sudo()
+            ._create_from_count(self.sudo(), commit, modules)
         )
         _logger.info(
             "Counted repository %s at %s: %s code lines in %.2fs",
@@ -348,6 +576,16 @@ class SupportRepository(models.Model):
             return snapshot
         snapshot._apply()
         return snapshot
+
+    def _pin_host_key(self, host_keys):
+        self.sudo().ssh_host_key = host_keys
+        self.message_post(
+            body=self.env._(
+                "SSH host key of %(url)s pinned on first contact; a server showing "
+                "another key will be refused.",
+                url=self.url,
+            )
+        )
 
     def _set_error(self, message):
         self.write(
@@ -516,10 +754,9 @@ class SupportRepository(models.Model):
         {addon: reason not charged})]. Each numbered step folder becomes one
         commit, counted as if a month apart, so the demo shows a history.
         """
-        self.env["ir.config_parameter"].sudo().set_param(PARAM_ALLOW_LOCAL, "True")
-        base = os.path.join(
-            tools.config["data_dir"], "support_demo_repositories", self.env.cr.dbname
-        )
+        # The demo's repositories are local paths under the demo folder: they
+        # are allowed by their place, the parameter stays off.
+        base = self._demo_base()
         now = fields.Datetime.now()
         for folder, agreement_xmlid, name, overrides in specs:
             source = file_path(f"support_contract/demo/repositories/{folder}")

@@ -6,3 +6,5 @@ from . import test_portal
 from . import test_demo
 from . import test_cloc_engine
 from . import test_repository
+from . import test_hostile_git
+from . import test_repository_security

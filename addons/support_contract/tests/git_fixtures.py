@@ -69,3 +69,49 @@ class GitFixture:
 
     def cleanup(self):
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+# -- crafted objects: what a hostile customer can push --------------------
+
+
+def write_object(path, kind, data):
+    """Store a raw object of ``kind`` (no checks: git takes it as given)."""
+    return (
+        subprocess.run(
+            ["git", "hash-object", "-t", kind, "-w", "--stdin", "--literally"],
+            cwd=path,
+            input=data,
+            env={**os.environ, **GIT_ENV},
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+
+
+def write_tree(path, entries):
+    """A tree object of ``entries`` [(mode bytes, name bytes, sha hex)]."""
+    data = b"".join(
+        mode + b" " + name + b"\0" + bytes.fromhex(sha)
+        for mode, name, sha in sorted(entries, key=lambda e: e[1])
+    )
+    return write_object(path, "tree", data)
+
+
+def tree_entries(path, treeish):
+    """[(mode, name, sha)] of one tree, as write_tree takes them."""
+    out = git(path, "ls-tree", treeish)
+    entries = []
+    for line in out.splitlines():
+        meta, name = line.split("\t", 1)
+        mode, _kind, sha = meta.split()
+        entries.append((mode.encode(), name.encode(), sha))
+    return entries
+
+
+def commit_tree(path, tree, message="crafted"):
+    """A commit of ``tree`` made the branch's head."""
+    sha = git(path, "commit-tree", tree, "-m", message)
+    git(path, "update-ref", "HEAD", sha)
+    return sha

@@ -244,7 +244,7 @@ class TestClocCache(ClocEngineCase):
         first = self.count(fixture, cache=cache)
 
         class NoParsing(cloc_count.WorkerPool):
-            def parse(self, tasks):
+            def parse(self, tasks, **kwargs):
                 raise AssertionError("an unchanged addon was parsed again")
 
         self.pool = NoParsing()
@@ -270,9 +270,9 @@ class TestClocCache(ClocEngineCase):
         parsed = []
         real_parse = self.pool.parse
 
-        def spy(tasks):
+        def spy(tasks, **kwargs):
             parsed.extend(task[0] for task in tasks)
-            return real_parse(tasks)
+            return real_parse(tasks, **kwargs)
 
         self.pool.parse = spy
         modules = self.count(fixture, cache=cache)

@@ -10,8 +10,16 @@ per-language parsing. What it adds around cloc:
   listed as not counted instead of being followed;
 - every file is parsed in a worker process with a time and memory bound, so a
   hostile file becomes an error instead of stalling the run;
-- results are cached by git object (blob for a file, tree for an addon) and by
-  the cloc rules' version, so an unchanged addon costs a dictionary look-up.
+- results are cached by git object id (blob for a file, tree for an addon,
+  commit for a whole count) and by the cloc rules' version, so an unchanged
+  addon costs a dictionary look-up. Every id is one whose content git hashed
+  itself when the fetch received it (``index-pack``, with fsck on), and every
+  blob read is hashed again here (``git_repo.read_blobs``): a cached count is
+  always the count of the content behind its id;
+- a whole count is bounded (``Limits``): tree entries, bytes read, manifest
+  size, exclusion patterns and the time matching them (in a worker), time.
+  Beyond a bound the count stops with ``CountError`` and nothing is cached
+  from it.
 
 No ORM here: the cache is any object with ``get(key)`` and ``set(key,
 value)`` (``DictCache`` in memory; the models store it in the database).
@@ -36,7 +44,7 @@ from dataclasses import dataclass, field
 
 from odoo.tools import cloc as odoo_cloc
 
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2
 _CLOC_SOURCE = hashlib.sha1(inspect.getsource(odoo_cloc).encode()).hexdigest()[:12]
 RULES_VERSION = f"{odoo_cloc.VERSION}-{ENGINE_VERSION}-{_CLOC_SOURCE}"
 MANIFEST = "__manifest__.py"
@@ -46,7 +54,34 @@ WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cloc_worker.p
 # cannot parse. Ordinary files take milliseconds and a few MB.
 FILE_TIMEOUT = 20.0
 WORKER_MEMORY = 1536 * 2**20
-MANIFEST_MAX_SIZE = 2**20
+# Odoo reads no literal over 100 KiB (its literal_eval bound): a bigger
+# manifest has no patterns for odoo-bin cloc either, so it is not even read.
+MANIFEST_MAX_SIZE = 100 * 2**10
+# Blobs are read and parsed in slices of about this many bytes, so the Odoo
+# process never holds more than one slice of a repository's files.
+READ_SLICE = 32 * 2**20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds of one whole count (one repository at one commit)."""
+
+    tree_entries: int = 200_000  # entries of ``ls-tree -r``, folders included
+    total_bytes: int = 512 * 2**20  # bytes of every file read from git
+    manifest_size: int = MANIFEST_MAX_SIZE  # a bigger manifest is not read
+    exclude_patterns: int = 1_000  # cloc_exclude/demo patterns of one manifest
+    exclude_seconds: float = 60.0  # matching every addon's patterns
+    seconds: float = 900.0  # the whole count, fetch included
+
+
+class CountError(Exception):
+    """A count stopped at one of its bounds; ``kind`` names the bound."""
+
+    def __init__(self, kind, detail=""):
+        super().__init__(f"{kind}: {detail}" if detail else kind)
+        self.kind = kind
+        self.detail = detail
+
 
 # Reasons a file is not counted, besides cloc's own ("Syntax Error", "Max line
 # size exceeded", "Max file size exceeded").
@@ -104,6 +139,7 @@ class WorkerPool:
         self.timeout = timeout
         self.memory = memory
         self.procs = [None] * self.size
+        self.spawned = {}  # index -> a worker started, not yet ready
 
     def __enter__(self):
         return self
@@ -113,6 +149,9 @@ class WorkerPool:
         return False
 
     def close(self):
+        for proc in self.spawned.values():
+            self._stop(proc, kill=True)
+        self.spawned = {}
         for index, proc in enumerate(self.procs):
             if proc is not None:
                 self._stop(proc)
@@ -131,19 +170,44 @@ class WorkerPool:
             proc.wait()
         proc.stdout.close()
 
-    def _start(self):
-        proc = subprocess.Popen(
+    def _spawn(self):
+        return subprocess.Popen(
             [sys.executable, WORKER, str(self.memory)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             close_fds=True,
         )
+
+    def _wait_ready(self, proc):
         line = self._readline(proc, 60)
         if not line or not json.loads(line).get("ready"):
             self._stop(proc, kill=True)
             raise RuntimeError("the cloc worker did not start")
         return proc
+
+    def _start(self):
+        return self._wait_ready(self._spawn())
+
+    def spawn(self):
+        """Start the missing workers without waiting for them: they import
+        Odoo while the caller reads git."""
+        for index, proc in enumerate(self.procs):
+            if proc is None and index not in self.spawned:
+                self.spawned[index] = self._spawn()
+
+    def _start_all(self):
+        """Start the missing workers side by side (each takes a moment to
+        import Odoo): the parsing that follows finds them ready."""
+        self.spawn()
+        for index in range(self.size):
+            self._worker(index)
+
+    def _worker(self, index):
+        if self.procs[index] is None:
+            spawned = self.spawned.pop(index, None)
+            self.procs[index] = self._wait_ready(spawned) if spawned else self._start()
+        return self.procs[index]
 
     def _readline(self, proc, timeout):
         deadline = time.monotonic() + timeout
@@ -162,12 +226,14 @@ class WorkerPool:
             chunks += chunk
         return chunks
 
-    def parse(self, tasks):
+    def parse(self, tasks, deadline=None):
         """{key: (code, total) or (-1, reason)} for tasks [(key, ext, bytes)].
 
         Files go to the workers in batches; a batch that stalls or exhausts
         its worker is parsed again file by file, so the bound applies to
-        each file and only the guilty file is reported.
+        each file and only the guilty file is reported. Past ``deadline``
+        (``time.monotonic()``) the workers are stopped and
+        CountError('count-timeout') raised.
         """
         results = {}
         if not tasks:
@@ -184,11 +250,11 @@ class WorkerPool:
                         batch = todo.get_nowait()
                     except queue.Empty:
                         return
-                    answers, failure = self._parse_batch(index, batch)
+                    answers, failure = self._parse_batch(index, batch, deadline)
                     if failure and len(batch) > 1:
                         answers = []
                         for task in batch:
-                            single, failure = self._parse_batch(index, [task])
+                            single, failure = self._parse_batch(index, [task], deadline)
                             answers.append(single[0] if single else (-1, failure))
                     elif failure:
                         answers = [(-1, failure)]
@@ -207,21 +273,30 @@ class WorkerPool:
             raise failures[0]
         return results
 
-    def _parse_batch(self, index, batch):
+    def _parse_batch(self, index, batch, deadline=None):
         """(answers, None) for a batch, or (None, reason) when its worker
         stalled (too slow) or died (too much memory)."""
-        if self.procs[index] is None:
-            self.procs[index] = self._start()
-        proc = self.procs[index]
+        timeout = self.timeout * len(batch)
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            raise CountError("count-timeout")
+        proc = self._worker(index)
         header = {"files": [{"ext": ext, "size": len(data)} for _k, ext, data in batch]}
         try:
             proc.stdin.write(json.dumps(header).encode() + b"\n")
             for _key, _ext, data in batch:
                 proc.stdin.write(data)
             proc.stdin.flush()
-            line = self._readline(proc, self.timeout * len(batch))
+            line = self._readline(
+                proc, timeout if remaining is None else min(timeout, remaining)
+            )
         except BrokenPipeError:
             line = None
+        if line is None and remaining is not None and remaining < timeout:
+            if deadline - time.monotonic() <= 0:
+                self._stop(proc, kill=True)
+                self.procs[index] = None
+                raise CountError("count-timeout")
         if line is None:
             reason = TOO_SLOW if proc.poll() is None else TOO_BIG
             self._stop(proc, kill=True)
@@ -239,6 +314,48 @@ class WorkerPool:
             self._stop(proc, kill=True)
             self.procs[index] = None
         return answers, None
+
+    def exclusions(self, jobs, max_patterns, timeout):
+        """Files each addon's manifest excludes, computed in a worker.
+
+        ``jobs``: [(manifest bytes or None, [relative paths])]; returns a set
+        of excluded paths per job. A manifest with more than
+        ``max_patterns`` patterns, or matching that takes longer than
+        ``timeout`` seconds (or too much memory), stops the count with
+        CountError: only the worker is stopped.
+        """
+        if not jobs:
+            return []
+        self._start_all()
+        proc = self.procs[0]
+        request = {
+            "exclude": [
+                {
+                    "manifest": None if data is None else data.decode("latin1"),
+                    "paths": paths,
+                }
+                for data, paths in jobs
+            ],
+            "max_patterns": max_patterns,
+        }
+        try:
+            proc.stdin.write(json.dumps(request).encode() + b"\n")
+            proc.stdin.flush()
+            line = self._readline(proc, timeout)
+        except BrokenPipeError:
+            line = None
+        if line is None:
+            self._stop(proc, kill=True)
+            self.procs[0] = None
+            raise CountError("exclude-timeout", str(timeout))
+        answers = []
+        for index, answer in enumerate(json.loads(line)):
+            if "error" in answer:
+                error = CountError("exclude-patterns", str(answer["count"]))
+                error.index = index
+                raise error
+            answers.append(set(answer["excluded"]))
+        return answers
 
 
 BATCH_FILES = 64
@@ -403,9 +520,12 @@ class _Plan:
         self.result = ModuleCount(name=name, path=root)
         self.files = []  # (relative path, blob key)
         self.module_key = None
+        self.inside = []  # entries of the addon, trees left out
+        self.prefix = ""
 
 
-def _plan_module(root, name, tree_sha, entries, cache, manifests):
+def _plan_module(root, name, tree_sha, entries, cache):
+    """The addon's plan, from the cache when its tree was counted before."""
     plan = _Plan(name, root)
     plan.module_key = f"module:{tree_sha}:{RULES_VERSION}"
     cached = cache.get(plan.module_key)
@@ -413,19 +533,18 @@ def _plan_module(root, name, tree_sha, entries, cache, manifests):
         plan.result = ModuleCount.from_json(json.loads(cached))
         plan.result.name, plan.result.path = name, root
         plan.module_key = None
-        return plan, {}
+        return plan
+    plan.prefix = root + "/" if root else ""
+    plan.inside = [
+        e for e in entries if e.path.startswith(plan.prefix) and e.kind != "tree"
+    ]
+    return plan
 
-    prefix = root + "/" if root else ""
-    inside = [e for e in entries if e.path.startswith(prefix) and e.kind != "tree"]
-    regular = {e.path[len(prefix) :]: e for e in inside if e.is_regular_file}
-    manifest = regular.get(MANIFEST)
-    manifest_bytes = manifests.get(manifest.sha) if manifest else None
-    excluded = excluded_files(
-        [e.path[len(prefix) :] for e in inside], manifest_excludes(manifest_bytes)
-    )
 
-    needed = {}
-    for entry in sorted(inside, key=lambda e: e.path):
+def _plan_files(plan, excluded, cache, needed):
+    """Which of the addon's files are counted; blobs not cached go to ``needed``."""
+    prefix = plan.prefix
+    for entry in sorted(plan.inside, key=lambda e: e.path):
         rel = entry.path[len(prefix) :]
         ext = os.path.splitext(entry.path)[1].lower()
         if rel in excluded or ext not in odoo_cloc.VALID_EXTENSION:
@@ -442,16 +561,36 @@ def _plan_module(root, name, tree_sha, entries, cache, manifests):
             key = f"blob:{entry.sha}:{ext}:{RULES_VERSION}"
             plan.files.append((rel, key))
             if not cache.get(key):
-                needed[key] = (entry.sha, ext)
-    return plan, needed
+                needed[key] = (entry.sha, ext, entry.size)
+    plan.inside = []
 
 
-def count_commit(repo, commit, folders=(), cache=None, pool=None, name=""):
+def _slices(needed):
+    """``needed`` items in slices of about READ_SLICE bytes."""
+    current, size = [], 0
+    for key, (sha, ext, blob_size) in needed.items():
+        if current and size + blob_size > READ_SLICE:
+            yield current
+            current, size = [], 0
+        current.append((key, sha, ext, blob_size))
+        size += blob_size
+    if current:
+        yield current
+
+
+def count_commit(
+    repo, commit, folders=(), cache=None, pool=None, name="", limits=None, deadline=None
+):
     """[ModuleCount] of every addon of ``commit``.
 
     ``name`` names the addon when the repository root is itself an addon.
+    ``limits`` bounds the count (``Limits()`` when not given); ``deadline``
+    (``time.monotonic()``) ends it, by default ``limits.seconds`` from now.
     """
     cache = DictCache() if cache is None else cache
+    limits = limits or Limits()
+    if deadline is None:
+        deadline = time.monotonic() + limits.seconds
     folders_key = hashlib.sha1(
         json.dumps([sorted(folders), name]).encode()
     ).hexdigest()[:12]
@@ -459,64 +598,134 @@ def count_commit(repo, commit, folders=(), cache=None, pool=None, name=""):
     cached = cache.get(commit_key)
     if cached:
         return [ModuleCount.from_json(data) for data in json.loads(cached)]
-    entries = repo.tree(commit)
+    if pool is not None:
+        pool.spawn()
+    entries = repo.tree(commit, max_entries=limits.tree_entries)
+    _check_deadline(deadline)
     trees = {e.path: e.sha for e in entries if e.kind == "tree"}
     trees[""] = repo.tree_sha(commit)
-    roots = find_modules(entries, folders)
-    manifest_shas = {
-        e.sha
-        for e in entries
-        if e.is_regular_file
-        and os.path.dirname(e.path) in roots
-        and os.path.basename(e.path) == MANIFEST
-    }
-    manifests = repo.read_blobs(manifest_shas)
-    plans, needed = [], {}
-    for root in roots:
-        module_name = os.path.basename(root) or name or "addon"
-        plan, wanted = _plan_module(
-            root, module_name, trees[root], entries, cache, manifests
+    plans = [
+        _plan_module(
+            root, os.path.basename(root) or name or "addon", trees[root], entries, cache
         )
-        plans.append(plan)
-        needed.update(wanted)
+        for root in find_modules(entries, folders)
+    ]
+    del entries
+    todo = [plan for plan in plans if plan.module_key]
 
-    parsed = {}
-    if needed:
-        own_pool = pool is None
-        pool = pool or WorkerPool()
-        try:
-            blobs = repo.read_blobs(sha for sha, _ext in needed.values())
-            parsed = pool.parse(
-                [(key, ext, blobs.get(sha, b"")) for key, (sha, ext) in needed.items()]
-            )
-        finally:
-            if own_pool:
-                pool.close()
-        for key, counted in parsed.items():
-            if counted[1] not in (TOO_SLOW, TOO_BIG):
-                cache.set(key, json.dumps(counted))
-
-    results = []
-    for plan in plans:
-        if plan.module_key:
-            for rel, key in plan.files:
-                counted = parsed.get(key)
-                if counted is None:
-                    counted = json.loads(cache.get(key))
-                code, total = counted
-                if code == -1:
-                    plan.result.errors[rel] = total
-                else:
-                    plan.result.code += code
-                    plan.result.total += total
-            if not _bounded(plan.result):
-                cache.set(plan.module_key, json.dumps(plan.result.as_json()))
-        results.append(plan.result)
+    own_pool = pool is None
+    pool = pool or WorkerPool()
+    try:
+        budget = _ReadBudget(limits.total_bytes)
+        excluded = _exclusions(repo, todo, pool, limits, deadline, budget)
+        needed = {}
+        for plan, excluded_paths in zip(todo, excluded, strict=True):
+            _plan_files(plan, excluded_paths, cache, needed)
+        _check_deadline(deadline)
+        parsed = _parse(repo, needed, pool, budget, deadline)
+    finally:
+        if own_pool:
+            pool.close()
+    for key, counted in parsed.items():
+        if counted[1] not in (TOO_SLOW, TOO_BIG):
+            cache.set(key, json.dumps(counted))
+    results = [_result(plan, parsed, cache) for plan in plans]
     # A file over the time or memory bound may count next time, on a less
     # busy machine: such results are not cached.
     if not any(_bounded(result) for result in results):
         cache.set(commit_key, json.dumps([result.as_json() for result in results]))
     return results
+
+
+def _exclusions(repo, todo, pool, limits, deadline, budget):
+    """The excluded paths of each addon to count, matched in a worker."""
+    manifests = [
+        next(
+            (
+                e
+                for e in plan.inside
+                if e.path == plan.prefix + MANIFEST and e.is_regular_file
+            ),
+            None,
+        )
+        for plan in todo
+    ]
+    wanted = {
+        e.sha: e.size
+        for e in manifests
+        if e is not None and e.size <= limits.manifest_size
+    }
+    blobs = repo.read_blobs(
+        wanted, sizes=wanted, max_size=limits.manifest_size, budget=budget
+    )
+    jobs = []
+    for plan, manifest in zip(todo, manifests, strict=True):
+        # A manifest over the size bound is not read: its own patterns are
+        # ignored, cloc's defaults apply.
+        data = None if manifest is None else blobs.get(manifest.sha, b"")
+        jobs.append((data, [e.path[len(plan.prefix) :] for e in plan.inside]))
+    del blobs
+    timeout = max(0.01, min(limits.exclude_seconds, deadline - time.monotonic()))
+    try:
+        return pool.exclusions(jobs, limits.exclude_patterns, timeout)
+    except CountError as error:
+        if error.kind != "exclude-patterns":
+            raise
+        raise CountError(
+            "exclude-patterns", f"{todo[error.index].result.name}: {error.detail}"
+        ) from None
+
+
+def _parse(repo, needed, pool, budget, deadline):
+    """Parse the blobs not cached, read from git a slice at a time."""
+    parsed = {}
+    for piece in _slices(needed):
+        sizes = {sha: size for _key, sha, _ext, size in piece}
+        blobs = repo.read_blobs(
+            sizes, sizes=sizes, max_size=odoo_cloc.MAX_FILE_SIZE, budget=budget
+        )
+        _check_deadline(deadline)
+        tasks = [(key, ext, blobs[sha]) for key, sha, ext, _size in piece]
+        del blobs
+        parsed.update(pool.parse(tasks, deadline=deadline))
+        del tasks
+    return parsed
+
+
+def _result(plan, parsed, cache):
+    if not plan.module_key:
+        return plan.result
+    for rel, key in plan.files:
+        counted = parsed.get(key)
+        if counted is None:
+            counted = json.loads(cache.get(key))
+        code, total = counted
+        if code == -1:
+            plan.result.errors[rel] = total
+        else:
+            plan.result.code += code
+            plan.result.total += total
+    if not _bounded(plan.result):
+        cache.set(plan.module_key, json.dumps(plan.result.as_json()))
+    return plan.result
+
+
+class _ReadBudget:
+    """Bytes a whole count may still read from git objects."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.used = 0
+
+    def take(self, size):
+        self.used += size
+        if self.limit and self.used > self.limit:
+            raise CountError("too-many-bytes", str(self.limit))
+
+
+def _check_deadline(deadline):
+    if deadline is not None and time.monotonic() > deadline:
+        raise CountError("count-timeout")
 
 
 def _bounded(result):

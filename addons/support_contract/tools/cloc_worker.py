@@ -7,6 +7,13 @@ reads batches of files from stdin and answers on stdout, a batch at a time:
               then the files' bytes one after the other
     response: one JSON line [{"code": C, "total": T} or {"error": "..."}, ...]
 
+or, for the exclusion patterns of addons (parsed and matched here, not in the
+Odoo process, so their time and memory are bounded too):
+
+    request:  {"exclude": [{"manifest": text or null, "paths": [...]}, ...],
+               "max_patterns": N}
+    response: [{"excluded": [...]} or {"error": "patterns", "count": C}, ...]
+
 The parent kills a worker that takes too long; the memory limit turns a
 runaway file into an error instead of exhausting the machine.
 """
@@ -20,6 +27,8 @@ def main():
     memory = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    import cloc_count  # noqa: PLC0415 (this folder, after the limit)
+
     from odoo.tools.cloc import Cloc  # noqa: PLC0415 (after the limit)
 
     cloc = Cloc()
@@ -31,6 +40,14 @@ def main():
         if not header:
             return
         batch = json.loads(header)
+        if "exclude" in batch:
+            answers = [
+                exclusions(cloc_count, job, batch["max_patterns"])
+                for job in batch["exclude"]
+            ]
+            stdout.write(json.dumps(answers).encode() + b"\n")
+            stdout.flush()
+            continue
         answers = []
         for task in batch["files"]:
             data = stdin.read(task["size"])
@@ -38,6 +55,16 @@ def main():
             del data
         stdout.write(json.dumps(answers).encode() + b"\n")
         stdout.flush()
+
+
+def exclusions(cloc_count, job, max_patterns):
+    manifest = job["manifest"]
+    manifest = None if manifest is None else manifest.encode("latin1")
+    patterns = cloc_count.manifest_excludes(manifest)
+    own = len(patterns) - len(cloc_count.odoo_cloc.DEFAULT_EXCLUDE)
+    if manifest is not None and own > max_patterns:
+        return {"error": "patterns", "count": own}
+    return {"excluded": sorted(cloc_count.excluded_files(job["paths"], patterns))}
 
 
 def count(cloc, data, ext):

@@ -6,26 +6,47 @@ Plain functions around the ``git`` command, without the ORM:
   ``user@host:path`` are accepted; ``ext::``, ``fd::``, ``file://``, local
   paths and anything git could read as an option are refused (local paths
   only when the caller allows them, for demo and tests).
+- Network policy: the host of a URL is resolved before every network call and
+  refused when any of its addresses is loopback, private, link-local (cloud
+  metadata included), shared, reserved or multicast, unless the caller allows
+  that address or host; git is then pinned to the checked address (curl's
+  resolve list for https, ssh's ``HostName`` for ssh), so a second resolution
+  cannot send it elsewhere.
 - git runs without a terminal prompt, without system or global configuration,
   without credential helpers or hooks, with only the allowed protocols, and
   with a timeout. Credentials travel in the environment, never on a command
-  line, in a URL or in an error message.
+  line, in a URL or in an error message; what git says is trimmed to its
+  ``fatal:``/``error:`` lines.
+- SSH host keys are pinned: the key seen on first contact is returned to the
+  caller (``host_keys``) to be stored; once pinned, another key is refused.
+- Fetches check every received object (``transfer.fsckObjects``).
 - Only the fetched commit's objects are read (``ls-tree``, ``cat-file``):
   nothing is checked out, so symbolic links and submodules are never followed.
+  Every object read is verified: the id, type and size git announces must be
+  the ones asked for, and the content must hash to the id.
 """
 
 import base64
+import hashlib
+import ipaddress
 import os
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 
 REMOTE_REF = "refs/support/head"
 SCP_LIKE = re.compile(
     r"^(?P<user>[A-Za-z0-9._~-]+@)?(?P<host>[A-Za-z0-9.-]+):(?P<path>.+)$"
 )
+HASHES = {40: "sha1", 64: "sha256"}
+HEADER_MAX = 256  # bytes of one ``cat-file --batch`` header line
+DEFAULT_PORTS = {"https": 443, "ssh": 22}
+PATH_MAX = 4096  # bytes of one path in a tree listing
+LISTING_MAX = 64 * 2**20  # bytes of a whole tree listing
 
 
 class GitError(Exception):
@@ -116,35 +137,176 @@ def _check_other_url(url, lowered, allow_local):
     raise GitError("url", "not a git URL")
 
 
-def check_branch(branch):
-    """A branch name git cannot mistake for an option or a revision range."""
-    branch = (branch or "").strip()
-    if not branch:
-        return ""
-    if (
-        branch.startswith(("-", "/"))
-        or ".." in branch
-        or any(ch.isspace() or ch in "~^:?*[\\" or ord(ch) < 32 for ch in branch)
-        or branch.endswith((".lock", "/"))
-        or "@{" in branch
-    ):
-        raise GitError("branch", branch)
-    return branch
+def is_local_url(url):
+    url = (url or "").strip()
+    return url.lower().startswith("file://") or os.path.isabs(url)
+
+
+def local_path(url):
+    url = (url or "").strip()
+    if url.lower().startswith("file://"):
+        url = url[len("file://") :]
+    return os.path.realpath(url)
+
+
+def url_endpoint(url):
+    """(scheme, host, port) a URL connects to; ("file", "", None) for a path.
+
+    Credentials belong to this endpoint: when it changes they must go.
+    """
+    url = (url or "").strip()
+    lowered = url.lower()
+    for scheme in ("https", "ssh"):
+        if lowered.startswith(f"{scheme}://"):
+            authority = url[len(scheme) + 3 :].split("/", 1)[0]
+            hostport = authority.rsplit("@", 1)[-1]
+            if hostport.startswith("["):
+                host, _sep, rest = hostport[1:].partition("]")
+                port = rest[1:] if rest.startswith(":") else ""
+            else:
+                host, _sep, port = hostport.partition(":")
+            try:
+                port = int(port) if port else DEFAULT_PORTS[scheme]
+            except ValueError:
+                port = DEFAULT_PORTS[scheme]
+            return scheme, host.lower().rstrip("."), port
+    if "://" in url or is_local_url(url):
+        return "file", "", None
+    match = SCP_LIKE.match(url)
+    if match:
+        return "ssh", match.group("host").lower().rstrip("."), 22
+    return "", "", None
+
+
+def parse_allowed_networks(text):
+    """Networks and host names from a comma/space/line separated list."""
+    networks, hosts = [], set()
+    for item in re.split(r"[\s,;]+", text or ""):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            hosts.add(item.lower().rstrip("."))
+    return networks, hosts
+
+
+def _refused_address(address):
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return not address.is_global or address.is_multicast
+
+
+def check_network(url, allowed="", resolve=None):
+    """The address git must connect to for ``url``, after the policy.
+
+    Raises GitError('network', host) when the host resolves to an address
+    that is not a public one and is not allowed (``allowed``: CIDRs or host
+    names), or GitError('unreachable') when it does not resolve.
+    """
+    scheme, host, port = url_endpoint(url)
+    if scheme not in ("https", "ssh") or not host:
+        raise GitError("url", "no host")
+    networks, hosts = parse_allowed_networks(allowed)
+    resolve = resolve or socket.getaddrinfo
+    try:
+        infos = resolve(host, port, 0, socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise GitError("unreachable", f"could not resolve host {host}") from None
+    addresses = []
+    for info in infos:
+        text = info[4][0].split("%", 1)[0]
+        try:
+            address = ipaddress.ip_address(text)
+        except ValueError:
+            continue
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise GitError("unreachable", f"could not resolve host {host}")
+    if host not in hosts:
+        for address in addresses:
+            if _refused_address(address) and not any(
+                address in network for network in networks
+            ):
+                raise GitError("network", host)
+    return scheme, host, port, str(addresses[0])
+
+
+class _Process:
+    """A git process with a watchdog; its stderr goes to a file."""
+
+    def __init__(self, args, env, cwd, timeout):
+        self.stderr = tempfile.TemporaryFile(dir=cwd)
+        self.timed_out = False
+        self.proc = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            env=env,
+            cwd=cwd,
+            close_fds=True,
+        )
+        self.timer = threading.Timer(timeout, self._expire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _expire(self):
+        self.timed_out = True
+        self.kill()
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+
+    def error_text(self):
+        self.stderr.seek(0)
+        return self.stderr.read(65536).decode("utf-8", "replace")
+
+    def finish(self):
+        self.timer.cancel()
+        self.kill()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.proc.wait()
+        self.stderr.close()
 
 
 class GitRepository:
-    """A bare cache of one remote repository under ``path``."""
+    """A bare cache of one remote repository under ``path``.
 
-    def __init__(self, path, url, credentials=None, timeout=120, allow_local=False):
+    ``allowed_networks``: addresses or host names allowed besides public
+    ones. ``host_keys``: the pinned SSH known_hosts lines (empty: the first
+    key seen is accepted and left in ``host_keys`` for the caller to store).
+    """
+
+    def __init__(
+        self,
+        path,
+        url,
+        credentials=None,
+        timeout=120,
+        allow_local=False,
+        allowed_networks="",
+        host_keys="",
+    ):
         self.path = path
         self.url = check_url(url, allow_local=allow_local)
         self.credentials = credentials or Credentials()
         self.timeout = timeout
         self.allow_local = allow_local
+        self.allowed_networks = allowed_networks
+        self.host_keys = (host_keys or "").strip()
+        self.host_key_learned = False
+        self._pinned_address = None
 
     # -- running git ------------------------------------------------------
 
-    def _environment(self, workdir):
+    def _environment(self, workdir, network=False):
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": workdir,
@@ -155,46 +317,72 @@ class GitRepository:
             "SSH_ASKPASS": "/bin/false",
             "GIT_CONFIG_NOSYSTEM": "1",
             "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_NO_REPLACE_OBJECTS": "1",
             "GIT_PROTOCOL_FROM_USER": "0",
             "GIT_ALLOW_PROTOCOL": "https:ssh" + (":file" if self.allow_local else ""),
         }
-        config = {
-            "credential.helper": "",
-            "core.hooksPath": os.devnull,
-            "core.askPass": "/bin/false",
-            "protocol.allow": "never",
-            "protocol.https.allow": "always",
-            "protocol.ssh.allow": "always",
-            "protocol.file.allow": "always" if self.allow_local else "never",
-            "submodule.recurse": "false",
-            "fetch.recurseSubmodules": "false",
-            "transfer.fsckObjects": "false",
-            "http.followRedirects": "false",
-        }
+        config = [
+            ("credential.helper", ""),
+            ("core.hooksPath", os.devnull),
+            ("core.askPass", "/bin/false"),
+            ("protocol.allow", "never"),
+            ("protocol.https.allow", "always"),
+            ("protocol.ssh.allow", "always"),
+            ("protocol.file.allow", "always" if self.allow_local else "never"),
+            ("submodule.recurse", "false"),
+            ("fetch.recurseSubmodules", "false"),
+            ("transfer.fsckObjects", "true"),
+            ("fetch.fsckObjects", "true"),
+            ("http.followRedirects", "false"),
+        ]
         if self.credentials.token:
             basic = base64.b64encode(
                 f"x-access-token:{self.credentials.token}".encode()
             ).decode()
-            config["http.extraHeader"] = f"Authorization: Basic {basic}"
+            config.append(("http.extraHeader", f"Authorization: Basic {basic}"))
+        pinned = self._pinned_address if network else None
+        if pinned and pinned[0] == "https":
+            _scheme, host, port, address = pinned
+            if ":" in address:
+                address = f"[{address}]"
+            config.append(("http.curloptResolve", f"{host}:{port}:{address}"))
+        known_hosts = os.path.join(workdir, "known_hosts")
+        with open(known_hosts, "w") as handle:
+            if self.host_keys:
+                handle.write(self.host_keys + "\n")
         ssh = [
             "ssh",
+            "-F",
+            "/dev/null",
             "-o",
             "BatchMode=yes",
             "-o",
-            "StrictHostKeyChecking=accept-new",
+            "StrictHostKeyChecking=" + ("yes" if self.host_keys else "accept-new"),
             "-o",
-            f"UserKnownHostsFile={os.path.join(workdir, 'known_hosts')}",
+            f"UserKnownHostsFile={known_hosts}",
+            "-o",
+            "GlobalKnownHostsFile=/dev/null",
+            "-o",
+            "UpdateHostKeys=no",
+            "-o",
+            "CheckHostIP=no",
+            "-o",
+            "HashKnownHosts=no",
             "-o",
             "ConnectTimeout=20",
         ]
+        if pinned and pinned[0] == "ssh":
+            _scheme, host, _port, address = pinned
+            ssh += ["-o", f"HostName={address}", "-o", f"HostKeyAlias={host}"]
         if self.credentials.ssh_key:
             key_path = os.path.join(workdir, "id_key")
             with open(os.open(key_path, os.O_WRONLY | os.O_CREAT, 0o600), "w") as key:
                 key.write(self.credentials.ssh_key.strip() + "\n")
             ssh += ["-i", key_path, "-o", "IdentitiesOnly=yes"]
         env["GIT_SSH_COMMAND"] = " ".join(ssh)
+        env["GIT_SSH_VARIANT"] = "ssh"
         env["GIT_CONFIG_COUNT"] = str(len(config))
-        for index, (key, value) in enumerate(config.items()):
+        for index, (key, value) in enumerate(config):
             env[f"GIT_CONFIG_KEY_{index}"] = key
             env[f"GIT_CONFIG_VALUE_{index}"] = value
         return env
@@ -209,32 +397,68 @@ class GitRepository:
                 f"x-access-token:{self.credentials.token}".encode()
             ).decode()
             text = text.replace(basic, "***")
-        return text.strip()[-2000:]
+        return text.strip()
+
+    def _trim(self, text):
+        """git's words that explain a failure: its fatal/error lines only.
+
+        What the remote prints (``remote:`` banners, internal addresses,
+        host key fingerprints) is never shown.
+        """
+        lines = [
+            line.strip()
+            for line in self._redact(text).splitlines()
+            if line.strip().lower().startswith(("fatal:", "error:"))
+        ]
+        return "\n".join(line[:300] for line in lines[:3])
+
+    def _start(self, args, workdir, timeout=None, network=False):
+        env = self._environment(workdir, network=network)
+        try:
+            return _Process(
+                ["git", "--git-dir", self.path, *args],
+                env,
+                workdir,
+                timeout or self.timeout,
+            )
+        except FileNotFoundError:
+            raise GitError("no-git", "git is not installed") from None
 
     def _git(self, args, *, timeout=None, input_bytes=None, network=False):
         workdir = tempfile.mkdtemp(prefix="support-git-")
         try:
-            env = self._environment(workdir)
+            process = self._start(args, workdir, timeout=timeout, network=network)
             try:
-                result = subprocess.run(
-                    ["git", "--git-dir", self.path, *args],
-                    input=input_bytes,
-                    capture_output=True,
-                    env=env,
-                    timeout=timeout or self.timeout,
-                    check=False,
-                    cwd=workdir,
-                )
-            except subprocess.TimeoutExpired:
-                raise GitError("timeout", str(timeout or self.timeout)) from None
-            except FileNotFoundError:
-                raise GitError("no-git", "git is not installed") from None
-            if result.returncode:
-                stderr = self._redact(result.stderr.decode("utf-8", "replace"))
-                raise GitError(classify(stderr) if network else "git", stderr)
-            return result.stdout
+                out, _err = process.proc.communicate(input=input_bytes)
+                if process.timed_out:
+                    raise GitError("timeout", str(timeout or self.timeout))
+                if process.proc.returncode:
+                    stderr = process.error_text()
+                    kind = classify(stderr) if network else "git"
+                    raise GitError(kind, self._trim(stderr))
+            finally:
+                process.finish()
+            if network and not self.host_keys:
+                self._learn_host_keys(workdir)
+            return out
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
+
+    def _learn_host_keys(self, workdir):
+        try:
+            with open(os.path.join(workdir, "known_hosts")) as handle:
+                learned = handle.read().strip()
+        except OSError:
+            return
+        if learned:
+            self.host_keys = learned
+            self.host_key_learned = True
+
+    def _check_network(self):
+        if is_local_url(self.url):
+            self._pinned_address = None
+            return
+        self._pinned_address = check_network(self.url, self.allowed_networks)
 
     # -- fetching -----------------------------------------------------------
 
@@ -244,6 +468,7 @@ class GitRepository:
             self._git(["init", "--quiet", "--bare"])
 
     def default_branch(self):
+        self._check_network()
         out = self._git(
             ["ls-remote", "--symref", "--", self.url, "HEAD"], network=True
         ).decode("utf-8", "replace")
@@ -258,6 +483,7 @@ class GitRepository:
         """Fetch the head of ``branch`` (default: the remote's); return its sha."""
         self.ensure()
         branch = check_branch(branch) or self.default_branch()
+        self._check_network()
         self._git(
             [
                 "fetch",
@@ -284,51 +510,181 @@ class GitRepository:
     def tree_sha(self, commit):
         return self._git(["rev-parse", f"{commit}^{{tree}}"]).decode().strip()
 
-    def tree(self, commit):
-        """Every entry of the commit, recursively, trees included."""
-        out = self._git(["ls-tree", "-r", "-t", "-l", "-z", "--full-tree", commit])
+    def tree(self, commit, max_entries=0, max_bytes=LISTING_MAX):
+        """Every entry of the commit, recursively, trees included.
+
+        git's listing is read as it comes; beyond ``max_entries`` entries or
+        ``max_bytes`` bytes git is stopped and GitError('too-many-entries')
+        raised; a path over PATH_MAX bytes is refused.
+        """
+        workdir = tempfile.mkdtemp(prefix="support-git-")
         entries = []
-        for record in out.split(b"\0"):
-            if not record:
-                continue
-            meta, _tab, path = record.partition(b"\t")
-            mode, kind, sha, size = meta.split()
-            entries.append(
-                TreeEntry(
-                    mode=mode.decode(),
-                    kind=kind.decode(),
-                    sha=sha.decode(),
-                    size=int(size) if size != b"-" else -1,
-                    path=path.decode("utf-8", "surrogateescape"),
-                )
+        try:
+            process = self._start(
+                ["ls-tree", "-r", "-t", "-l", "-z", "--full-tree", commit], workdir
             )
+            try:
+                process.proc.stdin.close()
+                stream = process.proc.stdout
+                pending = b""
+                read = 0
+                while True:
+                    chunk = stream.read1(1 << 16)
+                    if not chunk:
+                        break
+                    read += len(chunk)
+                    if max_bytes and read > max_bytes:
+                        raise GitError("too-many-entries", str(max_entries))
+                    records = (pending + chunk).split(b"\0")
+                    pending = records.pop()
+                    if len(pending) > PATH_MAX + 128:
+                        raise GitError("object", "a path longer than PATH_MAX")
+                    for record in records:
+                        entries.append(_tree_entry(record))
+                        if max_entries and len(entries) > max_entries:
+                            raise GitError("too-many-entries", str(max_entries))
+                process.proc.wait()
+                if process.timed_out:
+                    raise GitError("timeout", str(self.timeout))
+                if process.proc.returncode or pending:
+                    raise GitError("git", self._trim(process.error_text()))
+            finally:
+                process.finish()
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
         return entries
 
-    def read_blobs(self, shas):
-        """{sha: bytes} of the given blobs, read in one git process."""
+    def read_blobs(self, shas, sizes=None, max_size=0, budget=None):
+        """{sha: bytes} of the given blobs, read in one git process.
+
+        Each answer is checked: the id git announces must be the one asked
+        for, its type ``blob``, its size the expected one (``sizes``) and at
+        most ``max_size``, and the content must hash to the id; any other
+        answer stops the read with GitError('object'). ``budget`` (an
+        object with ``take(size)``) bounds the bytes of the whole count.
+        """
         shas = list(dict.fromkeys(shas))
         if not shas:
             return {}
-        out = self._git(
-            ["cat-file", "--batch"], input_bytes=("\n".join(shas) + "\n").encode()
-        )
+        sizes = sizes or {}
+        workdir = tempfile.mkdtemp(prefix="support-git-")
         blobs = {}
-        pos = 0
-        for _sha in shas:
-            header_end = out.index(b"\n", pos)
-            header = out[pos:header_end].split()
-            pos = header_end + 1
-            if len(header) < 3 or header[1] != b"blob":
-                continue
-            size = int(header[2])
-            blobs[header[0].decode()] = out[pos : pos + size]
-            pos += size + 1
+        try:
+            process = self._start(["cat-file", "--batch"], workdir)
+            writer = threading.Thread(
+                target=_write_all,
+                args=(process.proc.stdin, ("\n".join(shas) + "\n").encode()),
+                daemon=True,
+            )
+            writer.start()
+            try:
+                stream = process.proc.stdout
+                for sha in shas:
+                    blobs[sha] = _read_object(stream, sha, sizes, max_size, budget)
+            except GitError:
+                if process.timed_out:
+                    raise GitError("timeout", str(self.timeout)) from None
+                raise
+            finally:
+                process.finish()
+                writer.join(5)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
         return blobs
+
+
+def _write_all(stream, data):
+    try:
+        stream.write(data)
+        stream.close()
+    except (OSError, ValueError):
+        pass  # git stopped (checked by the reader)
+
+
+def _tree_entry(record):
+    meta, tab, path = record.partition(b"\t")
+    fields = meta.split()
+    if not tab or len(fields) != 4:
+        raise GitError("object", "malformed tree listing")
+    if len(path) > PATH_MAX:
+        raise GitError("object", "a path longer than PATH_MAX")
+    mode, kind, sha, size = fields
+    return TreeEntry(
+        mode=mode.decode(),
+        kind=kind.decode(),
+        sha=sha.decode(),
+        size=int(size) if size != b"-" else -1,
+        path=path.decode("utf-8", "surrogateescape"),
+    )
+
+
+def _read_object(stream, sha, sizes, max_size, budget):
+    header = stream.readline(HEADER_MAX)
+    if not header.endswith(b"\n"):
+        raise GitError("object", f"{sha}: no answer from git")
+    parts = header.split()
+    if len(parts) == 2 and parts[1] == b"missing":
+        raise GitError("object", f"{sha}: missing")
+    if len(parts) != 3 or not parts[2].isdigit():
+        raise GitError("object", f"{sha}: malformed answer")
+    got, kind, size = parts[0].decode("ascii", "replace"), parts[1], int(parts[2])
+    if got != sha:
+        raise GitError("object", f"{sha}: git answered for {got}")
+    if kind != b"blob":
+        raise GitError(
+            "object", f"{sha}: a {kind.decode('ascii', 'replace')} where a file was"
+        )
+    if sha in sizes and sizes[sha] != size:
+        raise GitError("object", f"{sha}: size {size}, listed as {sizes[sha]}")
+    if max_size and size > max_size:
+        raise GitError("object", f"{sha}: {size} bytes")
+    if budget is not None:
+        budget.take(size)
+    data = stream.read(size)
+    if len(data) != size or stream.read(1) != b"\n":
+        raise GitError("object", f"{sha}: truncated")
+    algorithm = HASHES.get(len(sha))
+    if not algorithm:
+        raise GitError("object", f"{sha}: not an object id")
+    digest = hashlib.new(algorithm, b"blob %d\0" % size)
+    digest.update(data)
+    if digest.hexdigest() != sha:
+        raise GitError("object", f"{sha}: content does not match its id")
+    return data
+
+
+def check_branch(branch):
+    """A branch name git cannot mistake for an option or a revision range."""
+    branch = (branch or "").strip()
+    if not branch:
+        return ""
+    if (
+        branch.startswith(("-", "/"))
+        or ".." in branch
+        or any(ch.isspace() or ch in "~^:?*[\\" or ord(ch) < 32 for ch in branch)
+        or branch.endswith((".lock", "/"))
+        or "@{" in branch
+    ):
+        raise GitError("branch", branch)
+    return branch
 
 
 def classify(stderr):
     """The kind of a failed fetch, from git's message."""
     text = stderr.lower()
+    if "remote host identification has changed" in text or (
+        "host key verification failed" in text
+    ):
+        return "host-key"
+    if (
+        "fsck" in text
+        or "invalid tree" in text
+        or "index-pack failed" in text
+        or "is a blob, not a tree" in text
+        or "is a tree, not a blob" in text
+        or "bad object" in text
+    ):
+        return "corrupt"
     if "could not find remote ref" in text or "couldn't find remote ref" in text:
         return "branch"
     if (
