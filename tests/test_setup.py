@@ -7,6 +7,7 @@ with that reason otherwise. The failures of the set-up run always.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -105,7 +106,14 @@ def test_a_missing_git_repository_says_what_failed_and_how_to_retry(tmp_path):
     "whole set-up (a copy of it and a virtual environment, a few minutes)",
 )
 def test_setup_from_a_local_odoo_source_then_make_check(tmp_path):
-    source = Path(os.environ["ODOO_SOURCE"])
+    try:
+        check_setup_then_make_check(tmp_path, Path(os.environ["ODOO_SOURCE"]))
+    finally:
+        # A copy of Odoo and a virtual environment: about 1.5 GB.
+        shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def check_setup_then_make_check(tmp_path, source):
     started = time.monotonic()
     first = run_make_check(tmp_path, source, timeout=3000)
     first_time = time.monotonic() - started
