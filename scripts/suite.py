@@ -1043,7 +1043,6 @@ def run_peer_tests(config, dbname):
             )
         targets.append(str(target))
     say(f"the peers' tests with the suite installed ({len(targets)} targets)")
-    started = time.monotonic()
     env = dict(
         os.environ,
         SUPPORT_PEER_LIST=str(PEER_LIST),
@@ -1067,7 +1066,6 @@ def run_peer_tests(config, dbname):
         ],
         env=env,
     )
-    say(f"the peers' tests took {time.monotonic() - started:.0f} s")
     return status
 
 
