@@ -1055,10 +1055,12 @@ def run_peer_tests(config, dbname):
         config,
         dbname,
         targets,
-        # -c: this project's pytest.ini though the files are elsewhere.
+        # -c: this project's pytest.ini though the files are elsewhere;
+        # --rootdir=/: the tests named by their whole path.
         options=[
             "-c",
             str(ROOT / "pytest.ini"),
+            "--rootdir=/",
             "-p",
             "peer_tests",
             "--peer-list-check",
