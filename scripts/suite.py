@@ -999,8 +999,10 @@ def cmd_test(args):
         targets = args.targets or [str(ADDONS_DIR), str(ROOT / "tests")]
         say("the suite's tests")
         env = dict(os.environ, SUPPORT_TEST_DB=dbname)
-        # pytest's summary line (with the time) stays the last line printed.
-        status |= run_pytest(config, dbname, targets, env=env)
+        # -rfEs: failures, errors and the reasons of skipped tests (the
+        # opt-in set-up test says how to run it). pytest's summary line (with
+        # its time) stays the last line printed.
+        status |= run_pytest(config, dbname, targets, options=["-rfEs"], env=env)
         return status
 
 
