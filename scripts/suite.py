@@ -228,14 +228,23 @@ def install_debian_packages(packages):
             f"Missing system packages: {', '.join(missing)}. Install them with "
             "your system's package manager and run the same command again."
         )
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    update = as_root(["apt-get", "update", "-qq"])
-    install = as_root(
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing]
-    )
+    apt = ["env", "DEBIAN_FRONTEND=noninteractive", "apt-get"]
+    install = ["install", "-y", "-qq", *missing]
+    try:
+        update, install = as_root([*apt, "update", "-qq"]), as_root([*apt, *install])
+    except CommandError:
+        raise CommandError(
+            paragraph(
+                f"""Debian packages are missing ({" ".join(missing)}) and this
+                user cannot install them (not root, and sudo asks for a
+                password). Run this once, then the same make command again:"""
+            )
+            + "\n\n    sudo apt-get update && sudo apt-get install -y "
+            + " ".join(missing)
+        ) from None
     say(f"installing Debian packages: {' '.join(missing)}")
-    run_checked(update, env=env)
-    run_checked(install, env=env)
+    run_checked(update)
+    run_checked(install)
     return True
 
 
