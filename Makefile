@@ -1,20 +1,39 @@
-# The project's commands. PYTHON must be a Python in which `import odoo`
-# gives Odoo 19.0 Community (see README.md, "Prerequisite").
-PYTHON ?= python3
+# The project's commands (scripts/suite.py does the work).
+#
+# Without PYTHON: python3 is used when it imports Odoo 19.0; otherwise the
+# commands set up Odoo 19.0 themselves in the project's ignored folders
+# (.venv/, .odoo-19.0/, from ODOO_SOURCE: Odoo's official git repository by
+# default, or a local directory or another git URL) and re-run themselves
+# with .venv/bin/python. With PYTHON=/path/to/python that Python is used as
+# it is and must have Odoo 19.0 (README.md, "Using your own Odoo").
+# SETUP_PYTHON: the Python that checks for Odoo and makes .venv from itself.
+SETUP_PYTHON ?= python3
+ifdef PYTHON
+SUITE = $(PYTHON) scripts/suite.py
+else
+SUITE = $(SETUP_PYTHON) scripts/suite.py --setup-if-needed
+endif
+ifdef ODOO_SOURCE
+export ODOO_SOURCE
+endif
 
-.PHONY: run test bench check lint
+.PHONY: run test test-peers bench check lint
 
 run:
-	$(PYTHON) scripts/suite.py run
+	$(SUITE) run $(ARGS)
 
+# The suite's tests and the peers' tests (make test-peers) in one database.
 test:
-	$(PYTHON) scripts/suite.py test
+	$(SUITE) test --with-peers
+
+test-peers:
+	$(SUITE) test-peers
 
 bench:
-	$(PYTHON) scripts/suite.py bench
+	$(SUITE) bench
 
 check:
-	$(PYTHON) scripts/suite.py check
+	$(SUITE) check
 
 lint:
 	pre-commit run --all-files

@@ -99,3 +99,53 @@ def test_refused_local_login_is_a_clear_error_and_exit_2():
     assert result.returncode == 2
     assert "Traceback" not in result.stderr + result.stdout
     assert "refused the login as role 'no_such_role_for_support_tests'" in result.stderr
+
+
+def load_script(name):
+    """A module of scripts/ (standard library only at import)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_make_run_start_message_names_every_demo_login():
+    message = load_script("suite").start_message()
+    for login, password in (
+        ("admin", "admin"),
+        ("consultant", "consultant"),
+        ("manager", "manager"),
+        ("accountant", "accountant"),
+        ("agent", "agent"),
+        ("anna@nordkust.example", "portal"),
+        ("erik@solberga.example", "portal"),
+    ):
+        assert f"{login} / {password}" in message
+
+
+def test_make_test_runs_the_peers_tests_too_and_test_peers_alone():
+    for target, expected in (
+        ("test", "suite.py --setup-if-needed test --with-peers"),
+        ("test-peers", "suite.py --setup-if-needed test-peers"),
+    ):
+        result = subprocess.run(
+            ["make", "-n", "-C", str(ROOT), target],
+            capture_output=True,
+            text=True,
+            env={k: v for k, v in os.environ.items() if k != "PYTHON"},
+            timeout=30,
+            check=True,
+        )
+        assert expected in result.stdout
+
+
+def test_the_peers_known_failures_name_peer_addons_with_a_reason():
+    suite = load_script("suite")
+    peer_addons = {addon for addon, _path in suite.PEER_TESTS}
+    entries = load_script("peer_tests").read_list(suite.PEER_LIST)
+    assert "helpdesk_mgmt/tests/test_js.py" in entries
+    for name, (kind, reason) in entries.items():
+        assert name.split("/")[0] in peer_addons, name
+        assert kind in ("xfail", "deselect") and len(reason) > 20, name
