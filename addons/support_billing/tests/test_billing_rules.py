@@ -126,7 +126,7 @@ class TestBillingRules(SupportBillingCommon):
                 "date": date(2026, 10, 9),
                 "quantity": 120,
                 "price_unit": 0.85,
-                "provider": "Test",
+                "provider_id": self.usage_provider.id,
                 "provider_reference": "R-credit",
             }
         )
@@ -349,7 +349,7 @@ class TestBillingRules(SupportBillingCommon):
                     "date": date(2026, 10, 9),
                     "quantity": quantity,
                     "price_unit": 0.85,
-                    "provider": "Test",
+                    "provider_id": self.usage_provider.id,
                     "provider_reference": f"R-{product.id}-{quantity}",
                 }
                 for product, quantity in quantities
