@@ -178,6 +178,17 @@ class SaleSubscription(models.Model):
         if not timesheets:
             return []
         product = self.company_id.support_hourly_product_id
+        if not product:
+            # Never bill time at 0: say where the hourly product is set.
+            raise UserError(
+                self.env._(
+                    "%(agreement)s cannot be invoiced: %(company)s has no hourly "
+                    "product for ticket time. An administrator sets it in "
+                    "Settings > Support Contracts > Hourly product.",
+                    agreement=self.display_name,
+                    company=self.company_id.name,
+                )
+            )
         price = product.with_company(self.company_id).lst_price
         # The agreement discount is the invoice line's own (support_contract
         # sets it on every hourly-service line of a customer invoice).
