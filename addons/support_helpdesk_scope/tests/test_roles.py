@@ -298,3 +298,29 @@ class TestCompanySettings(SupportHelpdeskCommon):
     def test_support_users_cannot_change_the_settings(self):
         with self.assertRaises(AccessError):
             self.env["res.config.settings"].with_user(self.desk).create({}).execute()
+
+
+@tagged("post_install", "-at_install")
+class TestRoleMenus(SupportHelpdeskCommon):
+    def visible(self, user, xmlid):
+        """Shown to ``user``: the menu and every menu above it."""
+        visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+        menu = self.env.ref(xmlid)
+        path = menu
+        while menu.parent_id:
+            menu = menu.parent_id
+            path |= menu
+        return set(path.ids) <= set(visible)
+
+    def test_each_role_sees_the_menus_of_its_work(self):
+        hours = "support_helpdesk_scope.account_analytic_line_support_menu"
+        categories = "support_helpdesk_scope.helpdesk_ticket_category_menu"
+        tickets = "helpdesk_mgmt.helpdesk_ticket_main_menu"
+        self.assertTrue(self.visible(self.desk, hours))
+        self.assertTrue(self.visible(self.manager, hours))
+        self.assertFalse(self.visible(self.agent, hours))
+        self.assertTrue(self.visible(self.manager, categories))
+        self.assertFalse(self.visible(self.desk, categories))
+        for user in (self.desk, self.manager, self.agent):
+            with self.subTest(user=user.login):
+                self.assertTrue(self.visible(user, tickets))
