@@ -30,6 +30,16 @@ class TestTicketRoles(SupportHelpdeskCommon):
                 mine.invalidate_recordset()
                 self.assertEqual(len(mine.timesheet_ids), 3)
 
+    def test_support_manager_corrects_a_colleagues_time_others_their_own(self):
+        ticket = self.new_ticket("how_to")
+        line = self.log_as(self.desk, ticket, 1, name="Desk work")
+        line.with_user(self.manager).unit_amount = 0.5
+        self.assertEqual(line.unit_amount, 0.5)
+        with self.assertRaises(AccessError):
+            line.with_user(self.agent).unit_amount = 2
+        line.with_user(self.desk).unit_amount = 0.75
+        self.assertEqual(ticket.hours_spent, 0.75)
+
     def test_support_hours_report_shows_every_hour_to_support_staff(self):
         included = self.new_ticket("how_to")
         billable = self.new_ticket("import_export")
