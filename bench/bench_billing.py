@@ -155,7 +155,7 @@ def main():
                     "name": f"Bench ticket {i}",
                     "description": "Bench",
                     "partner_id": partner.id,
-                    "scope_category_id": billable.id,
+                    "category_id": billable.id,
                     "ticket_date": LAST_MONTH,
                 }
                 for i, partner in enumerate(customers)

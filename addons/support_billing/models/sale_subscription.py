@@ -321,8 +321,9 @@ class SaleSubscription(models.Model):
             if not price or not product:
                 raise UserError(
                     self.env._(
-                        "%(agreement)s cannot be invoiced: the company %(company)s "
-                        "has no hourly product (see the Settings).",
+                        "%(agreement)s cannot be invoiced: %(company)s has no "
+                        "hourly product for ticket time. An administrator sets it "
+                        "in Settings > Support Contracts > Hourly product.",
                         agreement=self.display_name,
                         company=company.display_name,
                     )

@@ -14,8 +14,10 @@ class TestDemo(TransactionCase):
     def test_tickets_of_every_category_with_time_and_an_approval_waiting(self):
         company = self.env.ref("support_contract.company_demo")
         tickets = self.env["helpdesk.ticket"].search([("company_id", "=", company.id)])
-        categories = self.env["support.scope.category"].search([])
-        self.assertEqual(tickets.scope_category_id, categories)
+        categories = self.env["helpdesk.ticket.category"].search(
+            [("company_id", "=", False)]
+        )
+        self.assertEqual(tickets.category_id, categories)
         self.assertEqual(
             set(tickets.mapped("scope")), {"included", "billable", "to_review"}
         )

@@ -24,7 +24,19 @@ class SupportHelpdeskTicketController(HelpdeskTicketController):
         return super().support_ticket_close(**kw)
 
     def _support_scope_categories(self):
-        return request.env["support.scope.category"].sudo().search([])
+        """Every category a customer may choose: helpdesk_mgmt's own, active,
+        shown in the portal, of this company or shared."""
+        company = request.env.company
+        return (
+            request.env["helpdesk.ticket.category"]
+            .sudo()
+            .search(
+                [
+                    ("show_in_portal", "=", True),
+                    ("company_id", "in", (company.id, False)),
+                ]
+            )
+        )
 
     def _get_create_new_ticket_values(self, **kw):
         values = super()._get_create_new_ticket_values(**kw)
@@ -45,16 +57,18 @@ class SupportHelpdeskTicketController(HelpdeskTicketController):
         return values
 
     def _prepare_submit_ticket_vals(self, **kw):
+        # helpdesk_mgmt takes any category id it is given: ours are checked.
+        category_param = kw.pop("category", None)
         vals = super()._prepare_submit_ticket_vals(**kw)
         try:
-            category_id = int(kw.get("scope_category") or 0)
+            category_id = int(category_param or 0)
         except ValueError:
             category_id = 0
-        # Only an active scope category: a forged id sets nothing.
+        # Only a category the form offers: a forged id sets nothing.
         category = self._support_scope_categories().filtered(
             lambda c: c.id == category_id
         )
-        vals["scope_category_id"] = category.id or False
+        vals["category_id"] = category.id or False
         return vals
 
 

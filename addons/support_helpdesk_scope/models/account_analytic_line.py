@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class AccountAnalyticLine(models.Model):
@@ -10,8 +10,10 @@ class AccountAnalyticLine(models.Model):
         string="Ticket",
         index="btree_not_null",
     )
-    support_scope = fields.Selection(
-        related="helpdesk_ticket_id.scope", store=True, string="Ticket scope"
+    support_hours_state = fields.Selection(
+        related="helpdesk_ticket_id.support_hours_state",
+        store=True,
+        string="Ticket hours",
     )
     support_partner_id = fields.Many2one(
         related="helpdesk_ticket_id.commercial_partner_id",
@@ -23,12 +25,42 @@ class AccountAnalyticLine(models.Model):
     def create(self, vals_list):
         Ticket = self.env["helpdesk.ticket"]
         for vals in vals_list:
-            if vals.get("helpdesk_ticket_id") and not vals.get("project_id"):
-                ticket = Ticket.browse(vals["helpdesk_ticket_id"])
-                project = ticket.company_id.support_timesheet_project_id
-                if project:
-                    vals["project_id"] = project.id
+            if not vals.get("helpdesk_ticket_id"):
+                continue
+            ticket = Ticket.browse(vals["helpdesk_ticket_id"]).sudo()
+            # Time on a ticket is booked on the company's support project,
+            # whatever project the timesheet form defaults to.
+            company = ticket.company_id or self.env.company
+            vals["project_id"] = company._support_timesheet_project().id
+            self._support_check_employee(vals, ticket)
         return super().create(vals_list)
+
+    def _support_check_employee(self, vals, ticket):
+        """Say what to do instead of hr_timesheet's "Timesheets must be
+        created with an active employee" when the user has no employee."""
+        if vals.get("employee_id") or self.env.context.get("default_employee_id"):
+            return
+        user = self.env["res.users"].browse(vals.get("user_id") or self.env.uid)
+        project = self.env["project.project"].sudo().browse(vals["project_id"])
+        company = project.company_id or ticket.company_id or self.env.company
+        employee = (
+            self.env["hr.employee"]
+            .sudo()
+            .search(
+                [("user_id", "=", user.id), ("company_id", "=", company.id)], limit=1
+            )
+        )
+        if not employee:
+            raise UserError(
+                self.env._(
+                    "%(user)s has no employee in %(company)s, and time on a "
+                    "ticket is logged by an employee. Ask an administrator to "
+                    "create one (Employees > New, with %(user)s as its related "
+                    "user in %(company)s), then log the time again.",
+                    user=user.name,
+                    company=company.name,
+                )
+            )
 
     @api.constrains("helpdesk_ticket_id", "unit_amount")
     def _check_ticket_approval(self):
@@ -48,5 +80,26 @@ class AccountAnalyticLine(models.Model):
                             if ticket.approval_state == "pending"
                             else self.env._("declined")
                         ),
+                    )
+                )
+
+    @api.constrains("helpdesk_ticket_id", "unit_amount")
+    def _check_ticket_hourly_product(self):
+        for line in self:
+            ticket = line.helpdesk_ticket_id
+            if (
+                ticket.scope == "billable"
+                and not (ticket.company_id or self.env.company)
+                .sudo()
+                .support_hourly_product_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(ticket)s is billable but %(company)s has no hourly "
+                        "product, so its time would be billed at no price. An "
+                        "administrator sets it in Settings > Support Contracts "
+                        "> Hourly product.",
+                        ticket=ticket.display_name,
+                        company=(ticket.company_id or self.env.company).name,
                     )
                 )

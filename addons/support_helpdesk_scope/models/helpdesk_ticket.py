@@ -5,6 +5,15 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount
 
 from ..tools import scope as scope_rules
+from .helpdesk_ticket_category import COVERAGES
+
+HOURS_STATES = [
+    ("included", "Included"),
+    ("billable", "Billable"),
+    ("to_review", "To review"),
+    ("pending", "Waiting for approval"),
+    ("declined", "Declined, not billed"),
+]
 
 SCOPES = [
     ("included", "Included"),
@@ -16,14 +25,18 @@ SCOPES = [
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
-    scope_category_id = fields.Many2one(
-        comodel_name="support.scope.category",
-        string="Scope category",
-        tracking=True,
-        index=True,
+    support_coverage = fields.Selection(
+        selection=COVERAGES,
+        string="Category rule",
+        compute="_compute_support_rule",
+        store=True,
+        help="The coverage of the category when the ticket was categorised: a "
+        "later change of the category does not reclassify the ticket.",
     )
-    scope_category_requires_reproduction = fields.Boolean(
-        related="scope_category_id.requires_reproduction"
+    support_requires_reproduction = fields.Boolean(
+        string="Must be reproduced",
+        compute="_compute_support_rule",
+        store=True,
     )
     ticket_date = fields.Date(
         default=fields.Date.context_today,
@@ -77,13 +90,30 @@ class HelpdeskTicket(models.Model):
         inverse_name="helpdesk_ticket_id",
         string="Timesheets",
     )
+    support_hours_state = fields.Selection(
+        selection=HOURS_STATES,
+        string="Hours",
+        compute="_compute_support_hours_state",
+        store=True,
+        help="Whether the ticket's hours are included, billed, or not billed "
+        "(to review, waiting for the customer's approval, declined).",
+    )
     hours_spent = fields.Float(compute="_compute_hours", store=True)
-    billable_hours = fields.Float(compute="_compute_hours", store=True)
+    billable_hours = fields.Float(
+        compute="_compute_hours",
+        store=True,
+        help="Hours that will be billed: those of a billable ticket that is "
+        "neither waiting for the customer's approval nor declined.",
+    )
     included_hours = fields.Float(compute="_compute_hours", store=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     hourly_rate = fields.Monetary(
         compute="_compute_hourly_rate",
         help="The hourly service's price with the customer's agreement discount.",
+    )
+    hourly_rate_set = fields.Boolean(
+        compute="_compute_hourly_rate",
+        help="False when the company has no hourly product in the Settings.",
     )
     approval_state = fields.Selection(
         selection=[
@@ -119,10 +149,20 @@ class HelpdeskTicket(models.Model):
                 company=ticket.company_id or None,
             )
 
+    @api.depends("category_id")
+    def _compute_support_rule(self):
+        # Depends on the category only, not on its coverage: editing a
+        # category applies to tickets categorised afterwards.
+        for ticket in self:
+            ticket.support_coverage = ticket.category_id.support_coverage or False
+            ticket.support_requires_reproduction = (
+                ticket.category_id.support_requires_reproduction
+            )
+
     @api.depends(
         "agreement_id",
-        "scope_category_id.coverage",
-        "scope_category_id.requires_reproduction",
+        "support_coverage",
+        "support_requires_reproduction",
         "reproduced",
         "scope_manual",
     )
@@ -130,28 +170,45 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             if ticket.scope_manual:
                 ticket.scope = ticket.scope_manual
-            elif not ticket.scope_category_id and ticket.agreement_id:
+            elif not ticket.support_coverage and ticket.agreement_id:
                 ticket.scope = scope_rules.TO_REVIEW
             else:
                 ticket.scope = scope_rules.classify(
-                    ticket.scope_category_id.coverage,
+                    ticket.support_coverage,
                     bool(ticket.agreement_id),
-                    ticket.scope_category_id.requires_reproduction,
+                    ticket.support_requires_reproduction,
                     ticket.reproduced,
                 )
 
-    @api.depends("timesheet_ids.unit_amount", "scope")
+    @api.depends("scope", "approval_state")
+    def _compute_support_hours_state(self):
+        billed = self.filtered_domain(self._support_billable_ticket_domain())
+        for ticket in self:
+            if ticket in billed:
+                ticket.support_hours_state = "billable"
+            elif ticket.scope == "billable":
+                ticket.support_hours_state = ticket.approval_state
+            else:
+                ticket.support_hours_state = ticket.scope
+
+    @api.depends("timesheet_ids.unit_amount", "support_hours_state")
     def _compute_hours(self):
         for ticket in self:
             hours = sum(ticket.timesheet_ids.mapped("unit_amount"))
             ticket.hours_spent = hours
-            ticket.billable_hours = hours if ticket.scope == "billable" else 0.0
-            ticket.included_hours = hours if ticket.scope == "included" else 0.0
+            ticket.billable_hours = (
+                hours if ticket.support_hours_state == "billable" else 0.0
+            )
+            ticket.included_hours = (
+                hours if ticket.support_hours_state == "included" else 0.0
+            )
 
     @api.depends("commercial_partner_id", "company_id", "ticket_date")
     def _compute_hourly_rate(self):
         for ticket in self:
-            ticket.hourly_rate = ticket._support_hourly_rate()
+            rate = ticket._support_hourly_rate()
+            ticket.hourly_rate = rate or 0.0
+            ticket.hourly_rate_set = rate is not None
 
     @api.depends("agreement_id", "partner_id")
     def _compute_without_agreement(self):
@@ -166,7 +223,7 @@ class HelpdeskTicket(models.Model):
 
     def _support_hourly_rate(self, partner=None, on_date=None):
         """Hourly rate for the customer: the price rule of support_contract
-        (agreement pricelist and discount on the ticket's date); 0 only when
+        (agreement pricelist and discount on the ticket's date); None when
         the company has no hourly product (see the Settings)."""
         company = (self[:1].company_id if self else None) or self.env.company
         partner = partner or (self[:1].commercial_partner_id if self else None)
@@ -174,7 +231,7 @@ class HelpdeskTicket(models.Model):
         price = self.env["sale.subscription"]._support_hourly_price(
             partner, company, on_date
         )
-        return price[2] if price else 0.0
+        return price[2] if price else None
 
     @api.model
     def _support_billable_ticket_domain(self):
@@ -184,6 +241,16 @@ class HelpdeskTicket(models.Model):
             ("scope", "=", "billable"),
             ("approval_state", "not in", ("pending", "declined")),
         ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        # Billable from the start (a billable category, or no agreement):
+        # asked and told exactly as when a ticket becomes billable later.
+        billable = tickets.filtered(lambda t: t.scope == "billable")
+        if billable and not self.env.context.get("support_no_scope_notice"):
+            billable._support_notify_billable()
+        return tickets
 
     def write(self, vals):
         before = {ticket.id: ticket.scope for ticket in self}
@@ -195,8 +262,30 @@ class HelpdeskTicket(models.Model):
             became_billable._support_notify_billable()
         return res
 
+    def _support_customer(self):
+        """The contact the ticket's notices are written to."""
+        self.ensure_one()
+        return self.partner_id or self.commercial_partner_id
+
+    def _support_in_customer_lang(self):
+        """This ticket in its customer's language: notices to the customer are
+        written in the partner's language, not the staff user's."""
+        self.ensure_one()
+        customer = self._support_customer()
+        lang = customer.lang or self.commercial_partner_id.lang
+        return self.with_context(lang=lang) if lang else self
+
+    def _support_notice_author(self):
+        """Staff sign what they trigger; what the customer triggers (a ticket
+        submitted on the portal) is signed by the company."""
+        if self.env.user._is_internal():
+            return self.env.user.partner_id
+        return (self.company_id or self.env.company).partner_id
+
     def _support_notify_billable(self, reason=None):
-        """Tell the customer that the ticket is now billable, and why."""
+        """Tell the customer, in the customer's language, that the ticket is
+        billable and why; where the agreement asks for approval, the ticket
+        waits for it."""
         for ticket in self:
             needs_approval = bool(ticket.agreement_id.support_billable_approval)
             if needs_approval and ticket.approval_state not in ("approved",):
@@ -207,29 +296,38 @@ class HelpdeskTicket(models.Model):
                         "approval_date": False,
                     }
                 )
-            rate = format_amount(self.env, ticket.hourly_rate, ticket.currency_id)
+            local = ticket._support_in_customer_lang()
+            if local.hourly_rate_set:
+                rate = format_amount(local.env, local.hourly_rate, local.currency_id)
+            else:
+                rate = local.env._("a rate we confirm before billing")
             why = (
                 reason
-                or ticket.scope_reason
+                or local.scope_reason
                 or (
-                    ticket.scope_category_id.name
-                    and self.env._(
+                    local.category_id.name
+                    and local.support_coverage == "billable"
+                    and local.env._(
                         "%(category)s is charged separately.",
-                        category=ticket.scope_category_id.name,
+                        category=local.category_id.name,
                     )
                 )
-                or self.env._("No agreement covers this ticket.")
+                or (
+                    not local.agreement_id
+                    and local.env._("No agreement covers this ticket.")
+                )
+                or local.env._("The work is not covered by your agreement.")
             )
             body = Markup("<p>%s</p><p>%s</p>") % (
-                self.env._(
+                local.env._(
                     "This ticket is not covered by your agreement: work on it is "
                     "billed at %(rate)s per hour.",
                     rate=rate,
                 ),
-                self.env._("Reason: %(reason)s", reason=why),
+                local.env._("Reason: %(reason)s", reason=why),
             )
             if needs_approval and ticket.approval_state == "pending":
-                body += Markup("<p>%s</p>") % self.env._(
+                body += Markup("<p>%s</p>") % local.env._(
                     "We start the billable work once you approve it on the "
                     "ticket's page in the portal."
                 )
@@ -238,6 +336,7 @@ class HelpdeskTicket(models.Model):
                 body=body,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
+                author_id=ticket._support_notice_author().id,
                 partner_ids=partners.filtered("email").ids,
             )
 
@@ -247,13 +346,13 @@ class HelpdeskTicket(models.Model):
 
     def action_confirm_reproduced(self):
         for ticket in self:
-            if not ticket.scope_category_id.requires_reproduction:
+            if not ticket.support_requires_reproduction:
                 raise UserError(
                     self.env._(
                         "Only a program error needs to be reproduced; %(ticket)s is "
                         "about %(category)s.",
                         ticket=ticket.display_name,
-                        category=ticket.scope_category_id.name or "-",
+                        category=ticket.category_id.name or "-",
                     )
                 )
         self.write(
@@ -306,13 +405,12 @@ class HelpdeskTicket(models.Model):
                 "approval_date": fields.Datetime.now(),
             }
         )
+        env = self.with_context(lang=partner.lang or self.env.lang).env
         self.message_post(
             body=(
-                self.env._(
-                    "%(partner)s approved the billable work.", partner=partner.name
-                )
+                env._("%(partner)s approved the billable work.", partner=partner.name)
                 if approve
-                else self.env._(
+                else env._(
                     "%(partner)s declined the billable work.", partner=partner.name
                 )
             ),

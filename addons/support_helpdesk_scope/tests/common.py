@@ -48,6 +48,33 @@ class SupportHelpdeskCommon(SupportContractCommon):
             groups="support_contract.group_support_user,helpdesk_mgmt.group_helpdesk_user,"
             "hr_timesheet.group_hr_timesheet_user",
         )
+        # The roles, with exactly the groups of the README's table, and the
+        # employees they log time as.
+        cls.desk = cls.role_user(
+            "scope_desk", "base.group_user,support_contract.group_support_user"
+        )
+        cls.manager = cls.role_user(
+            "scope_manager", "base.group_user,support_contract.group_support_manager"
+        )
+        cls.agent = cls.role_user(
+            "scope_agent", "base.group_user,helpdesk_mgmt.group_helpdesk_user"
+        )
+
+    @classmethod
+    def role_user(cls, login, groups, employee=True):
+        user = new_test_user(
+            cls.env,
+            login=login,
+            password=login,
+            groups=groups,
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+        if employee:
+            cls.env["hr.employee"].create(
+                {"name": login, "user_id": user.id, "company_id": cls.company.id}
+            )
+        return user
 
     @classmethod
     def new_ticket(cls, category, partner=None, ticket_date=None, **values):
@@ -56,7 +83,7 @@ class SupportHelpdeskCommon(SupportContractCommon):
                 "name": f"Ticket about {category}",
                 "description": "Help",
                 "partner_id": (partner or cls.contact).id,
-                "scope_category_id": cls.cat[category].id if category else False,
+                "category_id": cls.cat[category].id if category else False,
                 "ticket_date": ticket_date or date(2026, 6, 1),
                 **values,
             }

@@ -96,20 +96,20 @@ class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
                 "csrf_token": http.Request.csrf_token(self),
                 "subject": "Forged fields",
                 "description": "x",
-                "scope_category": "999999",
+                "category": "999999",
                 "partner_id": self.other_contact.id,
             },
         )
         ticket = self.env["helpdesk.ticket"].search([("name", "=", "Forged fields")])
         self.assertEqual(ticket.partner_id, self.contact)
-        self.assertFalse(ticket.scope_category_id)
+        self.assertFalse(ticket.category_id)
 
     def test_new_ticket_form_shows_scope_and_rate_per_category(self):
         self.authenticate("scope_portal_one", "scope_portal_one")
         page = self.url_open("/new/ticket").text
         self.assertIn("o_support_scope_table", page)
         self.assertIn("850", page)
-        self.assertIn('data-scope-code="how_to"', page)
+        self.assertIn(f'data-category-id="{self.cat["how_to"].id}"', page)
 
     def test_chatter_routes_refuse_another_customers_ticket(self):
         self.authenticate("scope_portal_two", "scope_portal_two")
@@ -146,3 +146,54 @@ class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
             self.ticket_one.message_ids.ids
         )
         self.assertFalse(leaked, "another customer's ticket messages were returned")
+
+    def test_new_ticket_form_has_one_category_picker(self):
+        self.authenticate("scope_portal_one", "scope_portal_one")
+        page = self.url_open("/new/ticket").text
+        self.assertEqual(page.count('name="category"'), 1)
+        self.assertNotIn('name="scope_category"', page)
+        self.assertIn(self.cat["import_export"].name, page)
+
+    def test_billable_category_chosen_on_the_portal_waits_for_approval(self):
+        self.authenticate("scope_portal_one", "scope_portal_one")
+        self.url_open(
+            "/submitted/ticket",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "subject": "Import our customers",
+                "description": "x",
+                "category": self.cat["import_export"].id,
+            },
+        )
+        ticket = self.env["helpdesk.ticket"].search(
+            [("name", "=", "Import our customers")]
+        )
+        self.assertEqual(ticket.category_id, self.cat["import_export"])
+        self.assertEqual(ticket.scope, "billable")
+        self.assertEqual(ticket.approval_state, "pending")
+        notice = ticket.message_ids.filtered(
+            lambda m: "not covered by your agreement" in (m.body or "")
+        )
+        self.assertTrue(notice)
+        self.assertEqual(notice.author_id, self.company.partner_id)
+        page = self.url_open(f"/my/ticket/{ticket.id}").text
+        self.assertIn("o_support_approval", page)
+
+    def test_portal_shows_no_billable_hours_while_waiting_or_declined(self):
+        ticket = self.new_ticket("end_user", partner=self.colleague)
+        self.log_time(ticket, 2)
+        ticket._support_reclassify("billable", "A new function")
+        self.assertEqual(ticket.approval_state, "pending")
+        self.authenticate("scope_portal_one", "scope_portal_one")
+        page = self.url_open(f"/my/ticket/{ticket.id}").text
+        self.assertRegex(page, r'o_support_billable_hours"[^>]*>\s*00:00')
+        ticket._support_answer_approval(False, self.contact)
+        page = self.url_open(f"/my/ticket/{ticket.id}").text
+        self.assertRegex(page, r'o_support_billable_hours"[^>]*>\s*00:00')
+
+    def test_portal_says_the_rate_is_not_set_instead_of_zero(self):
+        self.company.support_hourly_product_id = False
+        self.authenticate("scope_portal_one", "scope_portal_one")
+        page = self.url_open("/new/ticket").text
+        self.assertIn("rate not set", page)
+        self.assertNotIn("0,00\xa0kr", page)

@@ -79,7 +79,7 @@ class TestTicketScope(SupportHelpdeskCommon):
         self.assertEqual(billable.billable_hours, 1.5)
         line = billable.timesheet_ids
         self.assertEqual(line.project_id, self.project)
-        self.assertEqual(line.support_scope, "billable")
+        self.assertEqual(line.support_hours_state, "billable")
 
     def test_hourly_rate_has_the_agreement_discount(self):
         self.assertEqual(self.new_ticket("import_export").hourly_rate, 850)  # 15 %

@@ -17,7 +17,7 @@ class TestPortalTours(SupportHelpdeskCommon, HttpCase):
         ticket = self.env["helpdesk.ticket"].search(
             [("name", "=", "Tour: import customers")]
         )
-        self.assertEqual(ticket.scope_category_id, self.cat["import_export"])
+        self.assertEqual(ticket.category_id, self.cat["import_export"])
         self.assertEqual(ticket.scope, "billable")
         self.assertEqual(ticket.partner_id, self.contact)
 
@@ -33,3 +33,31 @@ class TestPortalTours(SupportHelpdeskCommon, HttpCase):
         ticket.invalidate_recordset()
         self.assertEqual(ticket.approval_state, "approved")
         self.assertEqual(ticket.approval_partner_id, self.contact)
+
+
+@tagged("post_install", "-at_install")
+class TestBackendTours(SupportHelpdeskCommon, HttpCase):
+    def test_support_user_logs_time_and_reclassifies_a_ticket(self):
+        ticket = self.new_ticket("end_user")
+        colleague = self.env["hr.employee"].search([("user_id", "=", self.agent.id)])
+        self.env["account.analytic.line"].create(
+            {
+                "name": "Colleague work",
+                "helpdesk_ticket_id": ticket.id,
+                "employee_id": colleague.id,
+                "unit_amount": 2,
+            }
+        )
+        self.start_tour(
+            f"/odoo/helpdesk.ticket/{ticket.id}",
+            "support_helpdesk_scope_log_and_reclassify",
+            login="scope_desk",
+        )
+        ticket.invalidate_recordset()
+        mine = ticket.timesheet_ids.filtered(lambda t: t.user_id == self.desk)
+        self.assertEqual(mine.unit_amount, 1.5)
+        self.assertEqual(mine.name, "Tour: analysed the import file")
+        self.assertEqual(ticket.hours_spent, 3.5)
+        self.assertEqual(ticket.scope, "billable")
+        self.assertEqual(ticket.billable_hours, 3.5)
+        self.assertIn("import of a new product list", ticket.scope_reason)

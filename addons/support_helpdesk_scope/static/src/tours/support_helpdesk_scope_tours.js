@@ -4,16 +4,16 @@ registry.category("web_tour.tours").add("support_helpdesk_scope_submit", {
     steps: () => [
         {
             content: "The form shows that an import is billable, and at which rate",
-            trigger: "tr[data-scope-code='import_export'] .badge:contains('Billable')",
+            trigger: "tr:contains('Import or export of data') .badge:contains('Billable')",
         },
         {
             content: "How-to questions are included in the agreement",
-            trigger: "tr[data-scope-code='how_to'] .badge:contains('Included')",
+            trigger: "tr:contains('How-to question') .badge:contains('Included')",
         },
         {
-            content: "Choose what the request is about",
-            trigger: "select[name='scope_category']",
-            run: "selectByIndex 5",
+            content: "One category picker: choose what the request is about",
+            trigger: "select[name='category']",
+            run: "selectByLabel Import or export of data",
         },
         {
             content: "Subject",
@@ -53,6 +53,68 @@ registry.category("web_tour.tours").add("support_helpdesk_scope_approve", {
         {
             content: "The approval is recorded",
             trigger: ".o_support_ticket_scope:contains('Approved')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("support_helpdesk_scope_log_and_reclassify", {
+    steps: () => [
+        {
+            content: "Open the Time and scope tab",
+            trigger: "a.nav-link:contains('Time and scope')",
+            run: "click",
+        },
+        {
+            content: "The time already logged by a colleague is listed",
+            trigger: "div[name='timesheet_ids'] .o_data_row:contains('Colleague work')",
+        },
+        {
+            content: "Add a timesheet line",
+            trigger: "div[name='timesheet_ids'] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            content: "Describe the work",
+            trigger: "div[name='timesheet_ids'] .o_selected_row div[name='name'] input",
+            run: "edit Tour: analysed the import file",
+        },
+        {
+            content: "Hours",
+            trigger: "div[name='timesheet_ids'] .o_selected_row div[name='unit_amount'] input",
+            run: "edit 1:30",
+        },
+        {
+            content: "Save the ticket",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved: the hours spent include the new line",
+            trigger: ".o_form_saved div[name='hours_spent']:contains('03:30')",
+        },
+        {
+            content: "Reclassify",
+            trigger: "button[name='action_open_reclassify']",
+            run: "click",
+        },
+        {
+            content: "Billable",
+            trigger: ".modal div[name='scope'] input[data-value='billable']",
+            run: "click",
+        },
+        {
+            content: "Reason",
+            trigger: ".modal div[name='reason'] input",
+            run: "edit The import of a new product list is charged separately",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal button[name='action_confirm']",
+            run: "click",
+        },
+        {
+            content: "The ticket is billable",
+            trigger: ".o_form_view:not(:has(.modal)) div[name='scope']:contains('Billable')",
         },
     ],
 });
