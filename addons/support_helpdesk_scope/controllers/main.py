@@ -12,10 +12,12 @@ class SupportHelpdeskTicketController(HelpdeskTicketController):
     """helpdesk_mgmt's ticket routes with the customer's scope, and closed to
     other customers' tickets."""
 
-    @http.route("/ticket/close", type="http", auth="user")
+    @http.route("/ticket/close", type="http", auth="user", methods=["POST"])
     def support_ticket_close(self, **kw):
         # helpdesk_mgmt looks the ticket up with sudo() and checks nothing:
         # check that the user may read it first, as every portal route does.
+        # POST only, so Odoo checks the form's CSRF token: a link or an image
+        # on another site cannot close a customer's ticket.
         try:
             ticket_id = int(kw.get("ticket_id") or 0)
             CustomerPortal()._document_check_access("helpdesk.ticket", ticket_id)
@@ -88,6 +90,12 @@ class SupportHelpdeskPortal(CustomerPortal):
             return request.redirect("/my")
         if answer not in ("approve", "decline"):
             raise werkzeug.exceptions.NotFound()
+        # Only the customer's own contacts answer for it: a follower of
+        # another company (helpdesk_mgmt subscribes every To/Cc of incoming
+        # mail) reads the ticket but decides nothing.
+        partner = request.env.user.partner_id
+        if partner.commercial_partner_id != ticket_sudo.commercial_partner_id:
+            return request.redirect("/my")
         if ticket_sudo.approval_state == "pending":
             ticket_sudo._support_answer_approval(
                 answer == "approve", request.env.user.partner_id

@@ -66,6 +66,46 @@ class TestTicketPortalAccess(SupportHelpdeskCommon, HttpCase):
         self.ticket_one.invalidate_recordset()
         self.assertNotEqual(self.ticket_one.stage_id, self.closing_stage)
 
+    def test_close_route_changes_nothing_on_a_get_or_without_csrf(self):
+        self.authenticate("scope_portal_one", "scope_portal_one")
+        query = f"ticket_id={self.ticket_one.id}&stage_id={self.closing_stage.id}"
+        self.url_open(f"/ticket/close?{query}", allow_redirects=False)
+        # Without the form's CSRF token Odoo refuses the POST.
+        self.url_open(
+            "/ticket/close",
+            data={"ticket_id": self.ticket_one.id, "stage_id": self.closing_stage.id},
+            allow_redirects=False,
+        )
+        self.ticket_one.invalidate_recordset()
+        self.assertNotEqual(self.ticket_one.stage_id, self.closing_stage)
+        page = self.url_open(f"/my/ticket/{self.ticket_one.id}").text
+        self.assertIn('method="POST"', page.split('action="/ticket/close"')[0][-400:])
+        self.url_open(
+            "/ticket/close",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "ticket_id": self.ticket_one.id,
+                "stage_id": self.closing_stage.id,
+            },
+            allow_redirects=False,
+        )
+        self.ticket_one.invalidate_recordset()
+        self.assertEqual(self.ticket_one.stage_id, self.closing_stage)
+
+    def test_follower_of_another_company_cannot_approve(self):
+        # helpdesk_mgmt subscribes every To/Cc of an incoming mail: a
+        # follower from another company reads the ticket, decides nothing.
+        self.ticket_one.message_subscribe(partner_ids=self.other_contact.ids)
+        self.authenticate("scope_portal_two", "scope_portal_two")
+        for answer in ("approve", "decline"):
+            self.url_open(
+                f"/my/ticket/{self.ticket_one.id}/billable/{answer}",
+                data={"csrf_token": http.Request.csrf_token(self)},
+                allow_redirects=False,
+            )
+        self.ticket_one.invalidate_recordset()
+        self.assertEqual(self.ticket_one.approval_state, "pending")
+
     def test_approval_routes_refuse_another_customer(self):
         self.authenticate("scope_portal_two", "scope_portal_two")
         for answer in ("approve", "decline"):
