@@ -12,7 +12,13 @@ class TestHourlyProductMissing(SupportBillingCommon):
         self.log_time(ticket, 2).date = date(2026, 10, 5)
         self.company.support_hourly_product_id = False
         self.env.flush_all()
-        self.run_invoicing(date(2026, 10, 15))
-        self.assertFalse(self.invoices(), "no invoice at 0 kr")
+        # Time is billed in arrears: October's hours on November's invoice.
+        self.run_invoicing(date(2026, 11, 15))
+        self.assertFalse(
+            self.invoices().invoice_line_ids.filtered(
+                lambda line: line.support_kind == "time"
+            ),
+            "no hour billed at 0 kr",
+        )
         self.assertIn("no hourly product", self.agreement.activity_ids.note)
         self.assertIn("Settings", self.agreement.activity_ids.note)
