@@ -445,8 +445,8 @@ class SaleSubscription(models.Model):
         )
         body = Markup("<p>%s</p>") % self.env._(
             "New code-line count of %(repository)s (commit %(commit)s): "
-            "%(lines)s code lines, quantity %(old)s → %(new)s blocks of "
-            "%(block)s lines from the next invoice on.",
+            "%(lines)s code lines; charged blocks of %(block)s lines: "
+            "%(old)s → %(new)s from the next invoice on.",
             repository=facts["repository"],
             commit=facts["commit"][:12],
             lines=facts["code_lines"],

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class SupportClocOverride(models.Model):
@@ -24,9 +25,29 @@ class SupportClocOverride(models.Model):
         "This addon already has an override in this repository.",
     )
 
+    @api.constrains("module_name", "repository_id")
+    def _check_module_name(self):
+        for override in self:
+            names = override.repository_id._support_counted_addons()
+            if names and override.module_name not in names:
+                raise ValidationError(
+                    self.env._(
+                        "%(addon)s is not an addon of the last count of "
+                        "%(repository)s. Choose one of: %(names)s.",
+                        addon=override.module_name,
+                        repository=override.repository_id.display_name,
+                        names=", ".join(sorted(names)),
+                    )
+                )
+
+    def _reprice(self):
+        """An override changes the price at once, from the applied count."""
+        self._reprice_repositories(self.repository_id)
+
     @api.model_create_multi
     def create(self, vals_list):
         overrides = super().create(vals_list)
+        overrides._reprice()
         for override in overrides:
             override.repository_id.message_post(
                 body=self.env._(
@@ -49,9 +70,11 @@ class SupportClocOverride(models.Model):
                         reason=override.reason,
                     )
                 )
+        self._reprice()
         return res
 
     def unlink(self):
+        repositories = self.repository_id
         for override in self:
             override.repository_id.message_post(
                 body=self.env._(
@@ -59,4 +82,13 @@ class SupportClocOverride(models.Model):
                     addon=override.module_name,
                 )
             )
-        return super().unlink()
+        res = super().unlink()
+        self._reprice_repositories(repositories)
+        return res
+
+    @api.model
+    def _reprice_repositories(self, repositories):
+        for repository in repositories:
+            applied = repository._support_latest_snapshot("applied")
+            if applied:
+                applied._reapply_overrides()

@@ -108,6 +108,55 @@ class SupportClocSnapshot(models.Model):
         )
         return snapshot.with_env(self.env)
 
+    def _reapply_overrides(self):
+        """This applied count again, with the repository's overrides of now.
+
+        An override reprices at once: the count is kept as it was (history)
+        and a copy dated now, with the addons not charged as they are now,
+        becomes the applied count. Nothing happens when nothing changes.
+        """
+        self.ensure_one()
+        overrides = {o.module_name: o.reason for o in self.repository_id.override_ids}
+        if all(
+            (line.module_name in overrides) == line.excluded
+            and (overrides.get(line.module_name) or False)
+            == (line.exclusion_reason or False)
+            for line in self.line_ids
+        ):
+            return self.browse()
+        copy = self.sudo().create(
+            {
+                "repository_id": self.repository_id.id,
+                "commit": self.commit,
+                "line_ids": [
+                    fields.Command.create(
+                        {
+                            "module_name": line.module_name,
+                            "path": line.path,
+                            "code_lines": line.code_lines,
+                            "other_lines": line.other_lines,
+                            "total_lines": line.total_lines,
+                            "excluded": line.module_name in overrides,
+                            "exclusion_reason": overrides.get(line.module_name),
+                        }
+                    )
+                    for line in self.line_ids
+                ],
+                "issue_ids": [
+                    fields.Command.create(
+                        {
+                            "module_name": issue.module_name,
+                            "path": issue.path,
+                            "reason": issue.reason,
+                        }
+                    )
+                    for issue in self.issue_ids
+                ],
+            }
+        ).with_env(self.env)
+        copy._apply()
+        return copy
+
     def _apply(self):
         """Make this count the repository's current one and reprice."""
         self.ensure_one()

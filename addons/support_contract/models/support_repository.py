@@ -135,6 +135,11 @@ class SupportRepository(models.Model):
         "support.cloc.snapshot", "repository_id", string="Counts"
     )
     snapshot_count = fields.Integer(compute="_compute_snapshot_count")
+    counted_addon_names = fields.Char(
+        string="Addons of the last count",
+        compute="_compute_counted_addon_names",
+        help="An addon not charged is one of these.",
+    )
     override_ids = fields.One2many(
         "support.cloc.override", "repository_id", string="Addon overrides"
     )
@@ -223,6 +228,26 @@ class SupportRepository(models.Model):
                 repo.credential_summary = self.env._("SSH private key")
             else:
                 repo.credential_summary = self.env._("None (public repository)")
+
+    def _support_counted_addons(self):
+        """Names of the addons of the last count (empty before any count)."""
+        self.ensure_one()
+        return set(self._support_latest_snapshot().line_ids.mapped("module_name"))
+
+    def _support_latest_snapshot(self, state=None):
+        """The repository's latest count (of ``state`` when given)."""
+        self.ensure_one()
+        domain = [("repository_id", "=", self.id)]
+        if state:
+            domain.append(("state", "=", state))
+        return self.env["support.cloc.snapshot"].search(domain, limit=1)
+
+    @api.depends("snapshot_ids.line_ids.module_name")
+    def _compute_counted_addon_names(self):
+        for repo in self:
+            repo.counted_addon_names = ", ".join(
+                sorted(repo._support_counted_addons())
+            )
 
     def _compute_snapshot_count(self):
         for repo in self:

@@ -93,7 +93,7 @@ class TestRepositoryPricing(SupportContractCommon):
         self.fixture.commit(addon_files("sales_extra", 650))
         self.repo.action_count_lines()
         note = self.agreement.message_ids.filtered(
-            lambda m: "quantity 8 → 10" in (m.body or "")
+            lambda m: "blocks of 100 lines: 8 → 10" in (m.body or "")
         )
         self.assertTrue(note, "the chatter records old and new quantity")
         self.assertIn("sales_extra: 450 → 650", note[0].body)

@@ -4,7 +4,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import SupportContractCommon, make_role_users
@@ -164,3 +164,86 @@ class TestCompaniesAndPortal(SupportContractCommon):
         ):
             with self.assertRaises(AccessError):
                 record.with_user(portal).read([field])
+
+
+@tagged("post_install", "-at_install")
+class TestOverridesAndCustomerLanguage(SupportContractCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].set_param(
+            "support_contract.allow_local_repositories", "True"
+        )
+        cls.code_product = cls.env["product.product"].create(
+            {"name": "Code lines (overrides)", "type": "service", "list_price": 95}
+        )
+        cls.template_msa.write(
+            {
+                "support_code_line_product_id": cls.code_product.id,
+                "support_code_line_block": 100,
+            }
+        )
+        cls.agreement = cls.start_agreement(
+            cls.template_msa, cls.customer, date(2026, 1, 1), product=cls.code_product
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.fixture = GitFixture(
+            {**addon_files("kund_sales", 450), **addon_files("vendored", 300)}
+        )
+        self.addCleanup(self.fixture.cleanup)
+        self.repo = self.env["support.repository"].create(
+            {"agreement_id": self.agreement.id, "url": self.fixture.url}
+        )
+        self.repo.action_count_lines()
+
+    def quantity(self):
+        return self.agreement._support_code_line_line().product_uom_qty
+
+    def test_override_reprices_at_once_and_removing_it_charges_again(self):
+        self.assertEqual(self.quantity(), 8)
+        Override = self.env["support.cloc.override"].with_user(self.support_manager)
+        override = Override.create(
+            {
+                "repository_id": self.repo.id,
+                "module_name": "vendored",
+                "reason": "Vendored theme",
+            }
+        )
+        self.assertEqual(self.quantity(), 5, "no wait for the next count")
+        self.assertEqual(self.repo.last_code_lines, 450)
+        latest = self.repo._support_latest_snapshot()
+        self.assertEqual(latest.state, "applied")
+        self.assertEqual(latest.billable_code_lines, 450)
+        self.assertEqual(len(self.repo.snapshot_ids), 2, "the first count is kept")
+        override.unlink()
+        self.assertEqual(self.quantity(), 8)
+
+    def test_override_names_an_addon_of_the_last_count(self):
+        self.assertEqual(self.repo.counted_addon_names, "kund_sales, vendored")
+        with self.assertRaisesRegex(ValidationError, "kund_sales, vendored"):
+            self.env["support.cloc.override"].with_user(self.support_manager).create(
+                {
+                    "repository_id": self.repo.id,
+                    "module_name": "vendord",
+                    "reason": "typo",
+                }
+            )
+
+    def test_count_email_is_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("sv_SE")
+        self.customer.write({"lang": "sv_SE", "email": "it@kund-ett.example"})
+        self.fixture.commit(addon_files("kund_sales", 850))
+        self.repo.with_user(self.support_user).action_count_lines()
+        mail = self.env["mail.message"].search(
+            [
+                ("model", "=", "sale.subscription"),
+                ("res_id", "=", self.agreement.id),
+                ("partner_ids", "in", self.customer.ids),
+            ],
+            limit=1,
+        )
+        self.assertTrue(mail)
+        self.assertIn("kodrader", mail.body)
+        self.assertNotIn("code lines", mail.body)
