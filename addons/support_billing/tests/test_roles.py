@@ -32,7 +32,9 @@ class TestAccountantRole(SupportBillingCommon):
                 self.env["account.move.reversal"]
                 .with_user(self.accountant)
                 .with_context(active_model="account.move", active_ids=invoice.ids)
-                .create({"journal_id": invoice.journal_id.id, "date": date(2026, 10, 15)})
+                .create(
+                    {"journal_id": invoice.journal_id.id, "date": date(2026, 10, 15)}
+                )
             )
             credit_note = self.env["account.move"].browse(
                 reversal.refund_moves()["res_id"]

@@ -124,36 +124,40 @@ class SupportClocSnapshot(models.Model):
             for line in self.line_ids
         ):
             return self.browse()
-        copy = self.sudo().create(
-            {
-                "repository_id": self.repository_id.id,
-                "commit": self.commit,
-                "line_ids": [
-                    fields.Command.create(
-                        {
-                            "module_name": line.module_name,
-                            "path": line.path,
-                            "code_lines": line.code_lines,
-                            "other_lines": line.other_lines,
-                            "total_lines": line.total_lines,
-                            "excluded": line.module_name in overrides,
-                            "exclusion_reason": overrides.get(line.module_name),
-                        }
-                    )
-                    for line in self.line_ids
-                ],
-                "issue_ids": [
-                    fields.Command.create(
-                        {
-                            "module_name": issue.module_name,
-                            "path": issue.path,
-                            "reason": issue.reason,
-                        }
-                    )
-                    for issue in self.issue_ids
-                ],
-            }
-        ).with_env(self.env)
+        copy = (
+            self.sudo()
+            .create(
+                {
+                    "repository_id": self.repository_id.id,
+                    "commit": self.commit,
+                    "line_ids": [
+                        fields.Command.create(
+                            {
+                                "module_name": line.module_name,
+                                "path": line.path,
+                                "code_lines": line.code_lines,
+                                "other_lines": line.other_lines,
+                                "total_lines": line.total_lines,
+                                "excluded": line.module_name in overrides,
+                                "exclusion_reason": overrides.get(line.module_name),
+                            }
+                        )
+                        for line in self.line_ids
+                    ],
+                    "issue_ids": [
+                        fields.Command.create(
+                            {
+                                "module_name": issue.module_name,
+                                "path": issue.path,
+                                "reason": issue.reason,
+                            }
+                        )
+                        for issue in self.issue_ids
+                    ],
+                }
+            )
+            .with_env(self.env)
+        )
         copy._apply()
         return copy
 

@@ -245,9 +245,7 @@ class SupportRepository(models.Model):
     @api.depends("snapshot_ids.line_ids.module_name")
     def _compute_counted_addon_names(self):
         for repo in self:
-            repo.counted_addon_names = ", ".join(
-                sorted(repo._support_counted_addons())
-            )
+            repo.counted_addon_names = ", ".join(sorted(repo._support_counted_addons()))
 
     def _compute_snapshot_count(self):
         for repo in self:

@@ -3,6 +3,7 @@ from datetime import date
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
+from .git_fixtures import GitFixture
 
 # The roles of the README's table, with exactly the groups it gives them.
 ROLE_GROUPS = {
@@ -131,3 +132,36 @@ class SupportContractCommon(TransactionCase):
 
 
 D = date
+
+
+class CodeLineAgreementCommon(SupportContractCommon):
+    """A Maintenance and Support agreement priced by code lines (95 kr per
+    block of 100) and ``new_repository``, a real git repository of it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Local fixture repositories, for this test transaction only.
+        cls.env["ir.config_parameter"].set_param(
+            "support_contract.allow_local_repositories", "True"
+        )
+        cls.code_product = cls.env["product.product"].create(
+            {"name": "Code lines (test)", "type": "service", "list_price": 95}
+        )
+        cls.template_msa.write(
+            {
+                "support_code_line_product_id": cls.code_product.id,
+                "support_code_line_block": 100,
+            }
+        )
+        cls.agreement = cls.start_agreement(
+            cls.template_msa, cls.customer, date(2026, 1, 1), product=cls.code_product
+        )
+
+    def new_repository(self, files):
+        """A repository of the agreement whose remote holds ``files``."""
+        self.fixture = GitFixture(files)
+        self.addCleanup(self.fixture.cleanup)
+        return self.env["support.repository"].create(
+            {"agreement_id": self.agreement.id, "url": self.fixture.url}
+        )

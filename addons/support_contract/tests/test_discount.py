@@ -125,7 +125,9 @@ class TestHourlyDiscount(SupportContractCommon):
         form.partner_id = self.customer
         with form.invoice_line_ids.new() as line:
             line.product_id = self.hour_product
-            self.assertEqual(line.discount, 15, "the agreement's discount is the default")
+            self.assertEqual(
+                line.discount, 15, "the agreement's discount is the default"
+            )
             line.discount = 40
         invoice = form.save()
         self.assertFalse(invoice.invoice_date)

@@ -7,39 +7,16 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import SupportContractCommon, make_role_users
+from .common import CodeLineAgreementCommon, SupportContractCommon, make_role_users
 from .git_fixtures import GitFixture
 from .test_repository import addon_files
 
 
 @tagged("post_install", "-at_install")
-class TestRoles(SupportContractCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["ir.config_parameter"].set_param(
-            "support_contract.allow_local_repositories", "True"
-        )
-        cls.code_product = cls.env["product.product"].create(
-            {"name": "Code lines (roles)", "type": "service", "list_price": 95}
-        )
-        cls.template_msa.write(
-            {
-                "support_code_line_product_id": cls.code_product.id,
-                "support_code_line_block": 100,
-            }
-        )
-        cls.agreement = cls.start_agreement(
-            cls.template_msa, cls.customer, date(2026, 1, 1), product=cls.code_product
-        )
-
+class TestRoles(CodeLineAgreementCommon):
     def setUp(self):
         super().setUp()
-        self.fixture = GitFixture(addon_files("kund_sales", 1000))
-        self.addCleanup(self.fixture.cleanup)
-        self.repo = self.env["support.repository"].create(
-            {"agreement_id": self.agreement.id, "url": self.fixture.url}
-        )
+        self.repo = self.new_repository(addon_files("kund_sales", 1000))
 
     def test_support_user_counts_a_repository_and_sees_the_price(self):
         repo = self.repo.with_user(self.support_user)
@@ -123,7 +100,11 @@ class TestCompaniesAndPortal(SupportContractCommon):
             {"repository_id": repo.id, "module_name": "kund_sales", "reason": "x"}
         )
         self.env["support.instance"].create(
-            {"name": "Prod", "agreement_id": agreement.id, "partner_id": self.customer.id}
+            {
+                "name": "Prod",
+                "agreement_id": agreement.id,
+                "partner_id": self.customer.id,
+            }
         )
         other = self.env["res.company"].create({"name": "Annat Bolag AB"})
         stranger = make_user_of(self.env, other)
@@ -167,34 +148,11 @@ class TestCompaniesAndPortal(SupportContractCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestOverridesAndCustomerLanguage(SupportContractCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["ir.config_parameter"].set_param(
-            "support_contract.allow_local_repositories", "True"
-        )
-        cls.code_product = cls.env["product.product"].create(
-            {"name": "Code lines (overrides)", "type": "service", "list_price": 95}
-        )
-        cls.template_msa.write(
-            {
-                "support_code_line_product_id": cls.code_product.id,
-                "support_code_line_block": 100,
-            }
-        )
-        cls.agreement = cls.start_agreement(
-            cls.template_msa, cls.customer, date(2026, 1, 1), product=cls.code_product
-        )
-
+class TestOverridesAndCustomerLanguage(CodeLineAgreementCommon):
     def setUp(self):
         super().setUp()
-        self.fixture = GitFixture(
+        self.repo = self.new_repository(
             {**addon_files("kund_sales", 450), **addon_files("vendored", 300)}
-        )
-        self.addCleanup(self.fixture.cleanup)
-        self.repo = self.env["support.repository"].create(
-            {"agreement_id": self.agreement.id, "url": self.fixture.url}
         )
         self.repo.action_count_lines()
 
