@@ -46,6 +46,12 @@ class SaleOrder(models.Model):
         related="support_quote_snapshot_id.billable_code_lines",
         string="Code lines charged",
     )
+    support_quote_source = fields.Char(
+        string="Repository counted",
+        compute="_compute_support_quote_source",
+        help="The repository's URL as the customer gave it (its name for the "
+        "demo's local repositories, so no server path is shown).",
+    )
     support_quote_block = fields.Integer(
         string="Lines per block", readonly=True, copy=False
     )
@@ -71,6 +77,15 @@ class SaleOrder(models.Model):
             order.support_quote_code_amount = order.currency_id.round(
                 order.support_quote_blocks * order.support_quote_unit_price
             )
+
+    @api.depends("support_quote_repository_id")
+    def _compute_support_quote_source(self):
+        for order in self:
+            repository = order.support_quote_repository_id.sudo()
+            if repository and git_repo.is_local_url(repository.url):
+                order.support_quote_source = repository.name
+            else:
+                order.support_quote_source = repository.url or False
 
     @api.depends("support_quote_snapshot_id.date", "state")
     @api.depends_context("date")

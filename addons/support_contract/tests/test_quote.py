@@ -90,6 +90,28 @@ class TestQuoteFromRepository(SupportQuoteCommon):
         self.assertEqual(len(order.order_line.filtered("support_quote_line")), 5)
         self.assertIn(self.hour_product, order.order_line.product_id)
 
+    def test_an_addon_not_charged_is_shown_with_its_reason_after_a_recount(self):
+        order = self.quote()
+        repository = order.support_quote_repository_id
+        self.env["support.cloc.override"].with_user(self.support_manager).create(
+            {
+                "repository_id": repository.id,
+                "module_name": "prospekt_stock",
+                "reason": "Vendor module, maintained by its vendor",
+            }
+        )
+        order.with_user(self.support_user).action_support_quote_recount()
+        self.assertEqual(order.support_quote_code_lines, 1000)
+        self.assertEqual(order.support_quote_blocks, 10)
+        self.assertEqual(order.support_quote_code_amount, 955.50)
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.support_user)
+            ._render_qweb_html("sale.action_report_saleorder", order.ids)[0]
+            .decode()
+        )
+        self.assertIn("Not charged: Vendor module, maintained by its vendor", html)
+
     def test_failed_count_leaves_the_quotation_untouched_with_a_clear_message(self):
         order = self.env["sale.order"].create(
             {
@@ -175,7 +197,7 @@ class TestQuoteFromRepository(SupportQuoteCommon):
         self.assertIn("prospekt_stock", html)
         self.assertIn(order.support_quote_commit, html)
         self.assertIn("1234", html)
-        self.assertIn("blocks of", html)
+        self.assertIn("Blocks × price per block", html)
 
 
 @tagged("post_install", "-at_install")
