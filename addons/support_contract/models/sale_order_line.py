@@ -5,6 +5,7 @@ class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
     support_quote_line = fields.Boolean(
+        string="Quote line",
         copy=False,
         help="Written by Quote from repository: rewritten at each recount.",
     )
