@@ -282,3 +282,24 @@ class TestQuotePortal(SupportQuoteCommon, HttpCase):
         self.assertEqual(
             order.support_quote_repository_id.agreement_id, order.subscription_ids
         )
+
+
+@tagged("post_install", "-at_install")
+class TestQuoteDemo(SupportQuoteCommon):
+    def test_demo_prospect_has_a_quotation_from_its_code_waiting_for_signature(self):
+        order = self.env.ref(
+            "support_contract.sale_order_bjorkdal_quote_demo", raise_if_not_found=False
+        )
+        if not order:
+            self.skipTest("installed without demo data")
+        self.assertEqual(order.state, "sent")
+        self.assertTrue(order._has_to_be_signed())
+        self.assertEqual(order.partner_id.country_id, self.env.ref("base.se"))
+        repository = order.support_quote_repository_id
+        self.assertFalse(repository.active)
+        self.assertEqual(order.support_quote_source, repository.name)
+        self.assertEqual(order.support_quote_code_lines, 159)
+        self.assertEqual(order.support_quote_blocks, 2)
+        self.assertEqual(order.amount_untaxed, 190.00)
+        self.assertEqual(order.amount_total, 237.50)
+        self.assertFalse(order.support_quote_stale)
