@@ -193,13 +193,15 @@ class SaleOrder(models.Model):
         )
 
     def _support_quote_unit_price(self, product, quantity):
-        """The order's pricelist price of ``product`` for ``quantity`` (tiers
-        are pricelist rules with a minimum quantity), as on the agreement."""
+        """The unit price the agreement will charge for ``quantity`` of
+        ``product``: the agreement's own price rule on this order's pricelist
+        (tiers are pricelist rules with a minimum quantity)."""
         self.ensure_one()
-        on_date = fields.Date.context_today(self)
-        product = product.with_company(self.company_id)
-        return self.pricelist_id._get_product_price(
-            product, quantity or 1.0, currency=self.currency_id, date=on_date
+        agreement = self.env["sale.subscription"].new(
+            {"pricelist_id": self.pricelist_id.id, "company_id": self.company_id.id}
+        )
+        return agreement._support_unit_price(
+            product, quantity, fields.Date.context_today(self)
         )
 
     def _support_quote_write(self, repository, snapshot, template):
