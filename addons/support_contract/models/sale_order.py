@@ -49,6 +49,7 @@ class SaleOrder(models.Model):
     support_quote_source = fields.Char(
         string="Repository counted",
         compute="_compute_support_quote_source",
+        compute_sudo=True,
         help="The repository's URL as the customer gave it (its name for the "
         "demo's local repositories, so no server path is shown).",
     )
@@ -66,6 +67,7 @@ class SaleOrder(models.Model):
     support_quote_stale = fields.Boolean(
         string="Count to renew",
         compute="_compute_support_quote_stale",
+        compute_sudo=True,
         help="The count is older than the system parameter "
         "support_contract.quote_recount_days allows (30 days by default): "
         "count again before the quotation is confirmed.",
