@@ -313,7 +313,7 @@ class SaleOrder(models.Model):
                 "Priced from %(repository)s at commit %(commit)s: %(lines)s code "
                 "lines, %(blocks)s blocks × %(price)s = %(amount)s %(currency)s "
                 "a month.",
-                repository=repository.url,
+                repository=self.support_quote_source,
                 commit=snapshot.commit[:12],
                 lines=code_lines,
                 blocks=blocks,
