@@ -28,13 +28,17 @@
         "views/product_template_views.xml",
         "views/sale_subscription_templates.xml",
         "views/support_contract_menus.xml",
+        "views/sale_order_views.xml",
+        "report/sale_order_report.xml",
         "wizards/close_reason_wizard_views.xml",
+        "wizards/support_quote_wizard_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/support_contract_demo.xml",
         "demo/support_repository_demo.xml",
+        "demo/sale_order_demo.xml",
         "demo/res_lang_demo.xml",
     ],
     "assets": {

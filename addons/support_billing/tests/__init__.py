@@ -4,3 +4,4 @@ from . import test_hourly_product_missing
 from . import test_usage_import
 from . import test_exactly_once_processes
 from . import test_demo
+from . import test_quote_invoice

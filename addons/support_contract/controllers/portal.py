@@ -4,6 +4,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.sale.controllers.portal import CustomerPortal as SaleCustomerPortal
 
 AGREEMENTS_PER_PAGE = 20
 
@@ -131,3 +132,25 @@ class SupportAgreementPortal(CustomerPortal):
             "points": points,
             "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
         }
+
+
+class SupportQuotePortal(SaleCustomerPortal):
+    """A quotation priced from a count that is too old is not signed: the
+    customer is told why, and the price is counted again first."""
+
+    @http.route()
+    def portal_quote_accept(
+        self, order_id, access_token=None, name=None, signature=None
+    ):
+        access_token = access_token or request.httprequest.args.get("access_token")
+        try:
+            order_sudo = self._document_check_access(
+                "sale.order", order_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            order_sudo = None
+        if order_sudo and order_sudo.support_quote_stale:
+            return {"error": order_sudo._support_stale_message()}
+        return super().portal_quote_accept(
+            order_id, access_token=access_token, name=name, signature=signature
+        )

@@ -1,8 +1,111 @@
-from odoo import api, models
+import os
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import file_path
+
+from ..tools import cloc_count, demo_git, git_repo, pricing
+
+PARAM_QUOTE_DAYS = "support_contract.quote_recount_days"
+DEFAULT_QUOTE_DAYS = 30
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    # A quotation priced from a prospect's code ("Quote from repository").
+    # The repository is kept inactive, without an agreement, until the order
+    # is confirmed; its count is the quote's evidence and becomes the
+    # agreement's first applied count.
+    support_quote_repository_id = fields.Many2one(
+        "support.repository",
+        string="Quoted repository",
+        readonly=True,
+        copy=False,
+    )
+    support_quote_snapshot_id = fields.Many2one(
+        "support.cloc.snapshot",
+        string="Quoted count",
+        readonly=True,
+        copy=False,
+    )
+    support_quote_template_id = fields.Many2one(
+        "sale.subscription.template",
+        string="Quoted agreement",
+        readonly=True,
+        copy=False,
+    )
+    support_quote_count_date = fields.Datetime(
+        related="support_quote_snapshot_id.date", string="Counted on"
+    )
+    support_quote_commit = fields.Char(
+        related="support_quote_snapshot_id.commit", string="Commit counted"
+    )
+    support_quote_code_lines = fields.Integer(
+        related="support_quote_snapshot_id.billable_code_lines",
+        string="Code lines charged",
+    )
+    support_quote_source = fields.Char(
+        string="Repository counted",
+        compute="_compute_support_quote_source",
+        compute_sudo=True,
+        help="The repository's URL as the customer gave it (its name for the "
+        "demo's local repositories, so no server path is shown).",
+    )
+    support_quote_block = fields.Integer(
+        string="Lines per block", readonly=True, copy=False
+    )
+    support_quote_blocks = fields.Integer(string="Blocks", readonly=True, copy=False)
+    support_quote_unit_price = fields.Monetary(
+        string="Price per block", readonly=True, copy=False
+    )
+    support_quote_code_amount = fields.Monetary(
+        string="Monthly code-line amount",
+        compute="_compute_support_quote_code_amount",
+    )
+    support_quote_stale = fields.Boolean(
+        string="Count to renew",
+        compute="_compute_support_quote_stale",
+        compute_sudo=True,
+        help="The count is older than the system parameter "
+        "support_contract.quote_recount_days allows (30 days by default): "
+        "count again before the quotation is confirmed.",
+    )
+
+    @api.depends("support_quote_blocks", "support_quote_unit_price", "currency_id")
+    def _compute_support_quote_code_amount(self):
+        for order in self:
+            order.support_quote_code_amount = order.currency_id.round(
+                order.support_quote_blocks * order.support_quote_unit_price
+            )
+
+    @api.depends("support_quote_repository_id")
+    def _compute_support_quote_source(self):
+        for order in self:
+            repository = order.support_quote_repository_id.sudo()
+            if repository and git_repo.is_local_url(repository.url):
+                order.support_quote_source = repository.name
+            else:
+                order.support_quote_source = repository.url or False
+
+    @api.depends("support_quote_snapshot_id.date", "state")
+    @api.depends_context("date")
+    def _compute_support_quote_stale(self):
+        limit = fields.Datetime.now() - timedelta(days=self._support_quote_days())
+        for order in self:
+            date = order.support_quote_snapshot_id.date
+            order.support_quote_stale = bool(
+                date and order.state in ("draft", "sent") and date < limit
+            )
+
+    @api.model
+    def _support_quote_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_QUOTE_DAYS)
+        try:
+            return int(value) if value not in (None, False, "") else DEFAULT_QUOTE_DAYS
+        except ValueError:
+            return DEFAULT_QUOTE_DAYS
 
     @api.onchange("partner_id")
     def _support_onchange_partner_hourly_discount(self):
@@ -11,3 +114,339 @@ class SaleOrder(models.Model):
         for line in self.order_line:
             if line.product_id.support_hourly_service and not line.display_type:
                 line.discount = line._support_default_discount()
+
+    # ------------------------------------------------------------------
+    # Quote from repository
+    # ------------------------------------------------------------------
+
+    def _support_quote_check(self, template):
+        """The quotation can be priced with ``template``, or a clear error."""
+        self.ensure_one()
+        if self.state not in ("draft", "sent"):
+            raise UserError(
+                self.env._(
+                    "%(order)s is no longer a quotation: only quotations are "
+                    "priced from a repository.",
+                    order=self.name,
+                )
+            )
+        product = template.support_code_line_product_id
+        if template.support_kind != "maintenance" or not product:
+            raise UserError(
+                self.env._(
+                    "%(template)s is not a Maintenance and Support agreement "
+                    "template with a code-line product: only those are priced "
+                    "from a repository.",
+                    template=template.display_name,
+                )
+            )
+        if (
+            not product.subscribable
+            or product.product_tmpl_id.subscription_template_id != template
+        ):
+            raise UserError(
+                self.env._(
+                    "The code-line product %(product)s is not a subscribable "
+                    "product of %(template)s, so confirming the quotation would "
+                    "not make the agreement. Set it on the product "
+                    "(Subscribable product, Subscription template).",
+                    product=product.display_name,
+                    template=template.display_name,
+                )
+            )
+        if not self.pricelist_id:
+            raise UserError(
+                self.env._(
+                    "%(order)s has no pricelist: the code lines are priced from "
+                    "it. Choose one first.",
+                    order=self.name,
+                )
+            )
+
+    def _support_quote_count(self, repository):
+        """Count ``repository`` for this quotation: a snapshot, or a
+        UserError that leaves everything as it was (the transaction is
+        rolled back, the quotation untouched)."""
+        self.ensure_one()
+        try:
+            with cloc_count.WorkerPool() as pool:
+                commit, modules = repository._fetch_and_count(pool=pool)
+        except (git_repo.GitError, cloc_count.CountError) as error:
+            raise UserError(
+                self.env._(
+                    "The quotation was not changed: the count failed.\n%(reason)s",
+                    reason=repository._git_error_message(error),
+                )
+            ) from None
+        return (
+            self.env["support.cloc.snapshot"]
+            .sudo()
+            ._create_from_count(repository.sudo(), commit, modules)
+            .with_env(self.env)
+        )
+
+    def _support_quote_fixed_products(self, template):
+        """The template's fixed monthly fees: its subscribable products other
+        than the code-line and upgrade-fee products."""
+        products = template.product_ids.product_variant_ids.filtered("sale_ok")
+        return products - (
+            template.support_code_line_product_id
+            | template.support_upgrade_fee_product_id
+        )
+
+    def _support_quote_unit_price(self, product, quantity):
+        """The unit price the agreement will charge for ``quantity`` of
+        ``product``: the agreement's own price rule on this order's pricelist
+        (tiers are pricelist rules with a minimum quantity)."""
+        self.ensure_one()
+        agreement = self.env["sale.subscription"].new(
+            {"pricelist_id": self.pricelist_id.id, "company_id": self.company_id.id}
+        )
+        return agreement._support_unit_price(
+            product, quantity, fields.Date.context_today(self)
+        )
+
+    def _support_quote_write(self, repository, snapshot, template):
+        """Write the quotation's lines from ``snapshot`` of ``repository``."""
+        self.ensure_one()
+        block = template.support_code_line_block
+        code_lines = snapshot.billable_code_lines
+        blocks = pricing.code_line_quantity(code_lines, block)
+        product = template.support_code_line_product_id
+        unit_price = self._support_quote_unit_price(product, blocks)
+        Command = fields.Command
+        lines = [
+            Command.create(
+                {
+                    "display_type": "line_section",
+                    "name": template.name,
+                    "support_quote_line": True,
+                }
+            ),
+            Command.create(
+                {
+                    "product_id": product.id,
+                    "product_uom_qty": blocks,
+                    "price_unit": unit_price,
+                    "name": self.env._(
+                        "%(product)s: %(lines)s code lines of %(repository)s = "
+                        "%(blocks)s blocks of %(block)s lines, monthly",
+                        product=product.display_name,
+                        lines=code_lines,
+                        repository=repository.display_name,
+                        blocks=blocks,
+                        block=block,
+                    ),
+                    "support_quote_line": True,
+                }
+            ),
+        ]
+        for fee in self._support_quote_fixed_products(template):
+            lines.append(
+                Command.create(
+                    {
+                        "product_id": fee.id,
+                        "product_uom_qty": 1,
+                        "support_quote_line": True,
+                    }
+                )
+            )
+        upgrade = template.support_upgrade_fee_product_id
+        if upgrade and template.support_upgrades_per_year:
+            lines.append(
+                Command.create(
+                    {
+                        "display_type": "line_note",
+                        "name": self.env._(
+                            "Optional, charged once when a version upgrade "
+                            "commences: %(product)s, %(price)s %(currency)s "
+                            "excluding VAT (not part of the monthly amount).",
+                            product=upgrade.display_name,
+                            price=self._support_format_amount(
+                                self._support_quote_unit_price(upgrade, 1)
+                            ),
+                            currency=self.currency_id.name,
+                        ),
+                        "support_quote_line": True,
+                    }
+                )
+            )
+        lines.append(
+            Command.create(
+                {
+                    "display_type": "line_note",
+                    "name": self.env._(
+                        "Charged monthly for a minimum term of %(months)s months. "
+                        "%(upgrades)s version upgrade(s) may be commenced in "
+                        "each 12-month contract year.",
+                        months=template.support_minimum_term_months,
+                        upgrades=template.support_upgrades_per_year,
+                    ),
+                    "support_quote_line": True,
+                }
+            )
+        )
+        old_repository = self.support_quote_repository_id
+        self.write(
+            {
+                "order_line": [
+                    Command.unlink(line.id)
+                    for line in self.order_line.filtered("support_quote_line")
+                ]
+                + lines,
+                "support_quote_repository_id": repository.id,
+                "support_quote_snapshot_id": snapshot.id,
+                "support_quote_template_id": template.id,
+                "support_quote_block": block,
+                "support_quote_blocks": blocks,
+                "support_quote_unit_price": unit_price,
+                # Signed online, then billed monthly by the agreement: no
+                # prepayment on the portal.
+                "require_signature": True,
+                "require_payment": False,
+            }
+        )
+        if old_repository and old_repository != repository:
+            old_repository.sudo().unlink()
+        self.message_post(
+            body=self.env._(
+                "Priced from %(repository)s at commit %(commit)s: %(lines)s code "
+                "lines, %(blocks)s blocks × %(price)s = %(amount)s %(currency)s "
+                "a month.",
+                repository=self.support_quote_source,
+                commit=snapshot.commit[:12],
+                lines=code_lines,
+                blocks=blocks,
+                price=self._support_format_amount(unit_price),
+                amount=self._support_format_amount(self.support_quote_code_amount),
+                currency=self.currency_id.name,
+            )
+        )
+
+    def _support_format_amount(self, amount):
+        return f"{self.currency_id.round(amount):.{self.currency_id.decimal_places}f}"
+
+    def action_support_quote_recount(self):
+        """Count the quoted repository again and rewrite the quotation."""
+        for order in self:
+            repository = order.support_quote_repository_id
+            if not repository:
+                raise UserError(
+                    self.env._(
+                        "%(order)s was not priced from a repository: use Quote "
+                        "from repository.",
+                        order=order.name,
+                    )
+                )
+            template = order.support_quote_template_id
+            order._support_quote_check(template)
+            snapshot = order._support_quote_count(repository)
+            order._support_quote_write(repository, snapshot, template)
+        return True
+
+    def action_support_quote_wizard(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_contract.support_quote_wizard_action"
+        )
+        action["context"] = {
+            "default_order_id": self.id,
+            "default_partner_id": self.partner_id.id,
+        }
+        return action
+
+    # ------------------------------------------------------------------
+    # Confirmation: subscription_oca makes the agreement
+    # ------------------------------------------------------------------
+
+    def _support_check_quote_fresh(self):
+        for order in self.filtered("support_quote_snapshot_id"):
+            if order.support_quote_stale:
+                raise UserError(order._support_stale_message())
+
+    def _support_stale_message(self):
+        self.ensure_one()
+        return self.env._(
+            "The code of %(order)s was counted on %(date)s, more than %(days)s "
+            "days ago: the price may no longer match the code. Recount it "
+            "(Recount on the quotation) before it is confirmed.",
+            order=self.name,
+            date=fields.Date.to_string(self.support_quote_count_date.date()),
+            days=self._support_quote_days(),
+        )
+
+    def action_confirm(self):
+        self._support_check_quote_fresh()
+        res = super().action_confirm()
+        for order in self.filtered("support_quote_snapshot_id"):
+            order._support_quote_make_agreement()
+        return res
+
+    def _support_quote_make_agreement(self):
+        """The agreement subscription_oca made from this order gets the
+        quoted repository and its count as its first applied count, and its
+        first period is due from its start (billed in advance)."""
+        self.ensure_one()
+        template = self.support_quote_template_id
+        agreement = self.subscription_ids.filtered(lambda s: s.template_id == template)[
+            :1
+        ]
+        if not agreement:
+            return
+        agreement = agreement.sudo()
+        agreement.write(
+            {
+                "user_id": self.user_id.id or agreement.user_id.id,
+                "recurring_next_date": agreement.date_start,
+            }
+        )
+        repository = self.support_quote_repository_id.sudo()
+        repository.write({"agreement_id": agreement.id, "active": True})
+        self.support_quote_snapshot_id.sudo()._apply()
+        repository.next_count_date = repository._next_count_date()
+        agreement.message_post(
+            body=self.env._(
+                "Made from quotation %(order)s: %(repository)s counted at commit "
+                "%(commit)s (%(lines)s code lines) is the first applied count.",
+                order=self.name,
+                repository=repository.display_name,
+                commit=self.support_quote_commit[:12],
+                lines=self.support_quote_code_lines,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Demo
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _support_demo_quote(self, specs):
+        """Quotations priced from real git repositories made for the demo.
+
+        ``specs``: [(folder under demo/repositories, order xmlid, template
+        xmlid)]; each numbered step folder becomes one commit. The
+        repositories lie under the demo's own folder, the only local paths
+        allowed.
+        """
+        Repository = self.env["support.repository"]
+        for folder, order_xmlid, template_xmlid in specs:
+            order = self.env.ref(order_xmlid)
+            template = self.env.ref(template_xmlid)
+            source = file_path(f"support_contract/demo/repositories/{folder}")
+            target = os.path.join(Repository._demo_base(), folder)
+            demo_git.init_repository(target)
+            for step in sorted(os.listdir(source)):
+                if os.path.isdir(os.path.join(source, step)):
+                    demo_git.commit_step(target, os.path.join(source, step))
+            order._support_quote_check(template)
+            repository = Repository.with_company(order.company_id).create(
+                {
+                    "name": f"{folder}-addons",
+                    "sale_order_id": order.id,
+                    "url": target,
+                    "active": False,
+                }
+            )
+            snapshot = order._support_quote_count(repository)
+            order._support_quote_write(repository, snapshot, template)
+        return True

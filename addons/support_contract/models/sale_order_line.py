@@ -1,8 +1,14 @@
-from odoo import models
+from odoo import fields, models
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    support_quote_line = fields.Boolean(
+        string="Quote line",
+        copy=False,
+        help="Written by Quote from repository: rewritten at each recount.",
+    )
 
     def _compute_discount(self):
         # Same triggers as sale's own compute (product, unit, quantity): the

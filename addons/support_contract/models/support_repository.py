@@ -42,16 +42,28 @@ class SupportRepository(models.Model):
     agreement_id = fields.Many2one(
         comodel_name="sale.subscription",
         string="Agreement",
-        required=True,
         index=True,
         tracking=True,
         domain=[("support_kind", "=", "maintenance")],
         check_company=True,
     )
-    partner_id = fields.Many2one(
-        related="agreement_id.partner_id", store=True, string="Customer"
+    # A prospect's repository counted for a quotation: inactive, without an
+    # agreement, until the order is confirmed (see sale.order).
+    sale_order_id = fields.Many2one(
+        comodel_name="sale.order",
+        string="Quotation",
+        index="btree_not_null",
+        ondelete="cascade",
+        readonly=True,
+        copy=False,
     )
-    company_id = fields.Many2one(related="agreement_id.company_id", store=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_owner",
+        store=True,
+        string="Customer",
+    )
+    company_id = fields.Many2one("res.company", compute="_compute_owner", store=True)
     url = fields.Char(
         string="Git URL",
         required=True,
@@ -151,6 +163,18 @@ class SupportRepository(models.Model):
     _timeout_positive = models.Constraint(
         "CHECK(timeout > 0)", "The timeout must be a positive number of seconds."
     )
+
+    @api.depends(
+        "agreement_id.partner_id",
+        "agreement_id.company_id",
+        "sale_order_id.partner_id",
+        "sale_order_id.company_id",
+    )
+    def _compute_owner(self):
+        for repo in self:
+            owner = repo.agreement_id or repo.sale_order_id
+            repo.partner_id = owner.partner_id
+            repo.company_id = owner.company_id
 
     @api.depends("url")
     def _compute_name(self):
@@ -259,10 +283,17 @@ class SupportRepository(models.Model):
             except git_repo.GitError as error:
                 raise ValidationError(repo._git_error_message(error)) from None
 
-    @api.constrains("agreement_id")
+    @api.constrains("agreement_id", "sale_order_id")
     def _check_agreement_kind(self):
         for repo in self:
-            if repo.agreement_id.support_kind != "maintenance":
+            if not repo.agreement_id and not repo.sale_order_id:
+                raise ValidationError(
+                    self.env._(
+                        "A repository belongs to an agreement (or, while it is "
+                        "quoted, to a quotation)."
+                    )
+                )
+            if repo.agreement_id and repo.agreement_id.support_kind != "maintenance":
                 raise ValidationError(
                     self.env._(
                         "%(agreement)s is not a Maintenance and Support agreement: "
@@ -542,25 +573,8 @@ class SupportRepository(models.Model):
         """
         self.ensure_one()
         started = time.monotonic()
-        limits = self._count_limits()
-        deadline = started + limits.seconds
         try:
-            repo = self._git(timeout=max(1, min(self.timeout, int(limits.seconds))))
-            commit = repo.fetch(self.branch)
-            if repo.host_key_learned:
-                self._pin_host_key(repo.host_keys)
-            modules = cloc_count.count_commit(
-                repo,
-                commit,
-                folders=self._folders(),
-                cache=self.env["support.cloc.cache"].sudo()._for_counting(),
-                pool=pool,
-                name=self.name,
-                limits=limits,
-                deadline=deadline,
-            )
-            if not modules:
-                raise git_repo.GitError("no-addons")
+            commit, modules = self._fetch_and_count(pool=pool)
         except (git_repo.GitError, cloc_count.CountError) as error:
             self._set_error(self._git_error_message(error))
             return self.env["support.cloc.snapshot"]
@@ -599,6 +613,30 @@ class SupportRepository(models.Model):
             return snapshot
         snapshot._apply()
         return snapshot
+
+    def _fetch_and_count(self, pool=None):
+        """(commit, [ModuleCount]) of the repository's branch, fetched and
+        counted within the bounds; raises GitError or CountError."""
+        self.ensure_one()
+        limits = self._count_limits()
+        deadline = time.monotonic() + limits.seconds
+        repo = self._git(timeout=max(1, min(self.timeout, int(limits.seconds))))
+        commit = repo.fetch(self.branch)
+        if repo.host_key_learned:
+            self._pin_host_key(repo.host_keys)
+        modules = cloc_count.count_commit(
+            repo,
+            commit,
+            folders=self._folders(),
+            cache=self.env["support.cloc.cache"].sudo()._for_counting(),
+            pool=pool,
+            name=self.name,
+            limits=limits,
+            deadline=deadline,
+        )
+        if not modules:
+            raise git_repo.GitError("no-addons")
+        return commit, modules
 
     def _pin_host_key(self, host_keys):
         self.sudo().ssh_host_key = host_keys

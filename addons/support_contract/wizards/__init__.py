@@ -1,1 +1,2 @@
 from . import close_reason_wizard
+from . import support_quote_wizard
