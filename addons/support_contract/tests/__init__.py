@@ -8,3 +8,4 @@ from . import test_cloc_engine
 from . import test_repository
 from . import test_hostile_git
 from . import test_repository_security
+from . import test_database_count
