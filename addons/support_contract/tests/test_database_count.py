@@ -3,12 +3,20 @@ through the external API of a live Odoo (HttpCase's server), item by item
 equal to what Odoo itself counts (``odoo-bin cloc -d`` runs
 ``Cloc.count_customization`` on the database)."""
 
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from odoo.exceptions import AccessError
 from odoo.tests import HOST, HttpCase, get_db_name, tagged
 from odoo.tools import cloc as odoo_cloc
 from odoo.tools import config
 
-from ..tools import db_cloc
+from ..models.support_instance import PARAM_ALLOWED_NETWORKS
+from ..tools import db_cloc, pricing
 from . import db_fixtures
+from .common import SupportContractCommon
+from .git_fixtures import GitFixture
 
 
 @tagged("post_install", "-at_install")
@@ -112,3 +120,207 @@ class TestDatabaseCountParity(HttpCase):
         with self.assertRaises(db_cloc.ApiError) as caught:
             db_cloc.check_address("http://1.1.1.1:8069")
         self.assertEqual(caught.exception.kind, "insecure")
+
+
+@tagged("post_install", "-at_install")
+class TestInstanceDatabaseCount(SupportContractCommon, HttpCase):
+    """A production instance's database count, as the roles do it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.code_product = cls.env["product.product"].create(
+            {"name": "Code lines (db test)", "type": "service", "list_price": 100}
+        )
+        cls.template_msa.write(
+            {
+                "support_code_line_product_id": cls.code_product.id,
+                "support_code_line_block": 10,
+            }
+        )
+        cls.agreement = cls.start_agreement(
+            cls.template_msa, cls.customer, date(2026, 1, 1), product=cls.code_product
+        )
+        cls.records = db_fixtures.make_customizations(cls.env)
+        cls.reader, cls.key = db_fixtures.technical_user(cls.env, "cloc_reader_2")
+        # The test server runs on the loopback: allowed inside this test only.
+        cls.env["ir.config_parameter"].set_param(PARAM_ALLOWED_NETWORKS, HOST)
+        cls.url = f"http://{HOST}:{config['http_port']}"
+        cls.instance = cls.env["support.instance"].create(
+            {
+                "name": "Kund Ett production",
+                "partner_id": cls.customer.id,
+                "agreement_id": cls.agreement.id,
+                "environment": "production",
+                "odoo_version": "19.0",
+                "url": cls.url,
+                "database_name": get_db_name(),
+                "count_database": True,
+            }
+        )
+        cls.portal = cls.portal_user("db_count_portal", cls.contact)
+
+    def set_key(self, key=None):
+        self.instance.with_user(self.support_manager).write(
+            {"api_key_input": key or self.key}
+        )
+
+    def count_as_support_user(self):
+        with self.allow_requests(all_requests=True):
+            self.instance.with_user(self.support_user).action_count_database()
+        self.instance.invalidate_recordset()
+
+    def odoo_code_lines(self):
+        cloc = odoo_cloc.Cloc()
+        cloc.count_customization(self.env)
+        return cloc
+
+    def line_quantity(self):
+        return self.agreement._support_code_line_line().product_uom_qty
+
+    def test_support_user_counts_the_database_and_the_price_follows(self):
+        self.set_key()
+        self.count_as_support_user()
+        odoo = self.odoo_code_lines()
+        self.assertEqual(self.instance.count_state, "ok", self.instance.last_error)
+        snapshot = self.instance.snapshot_ids
+        self.assertEqual(len(snapshot), 1)
+        self.assertEqual(snapshot.state, "applied")
+        self.assertEqual(snapshot.source_kind, "database")
+        lines = {line.module_name: line.code_lines for line in snapshot.line_ids}
+        self.assertEqual(lines, {m: odoo.code[m] for m in odoo.modules})
+        self.assertIn(db_fixtures.MODULE, lines)
+        self.assertEqual(self.instance.last_code_lines, sum(odoo.code.values()))
+        self.assertEqual(self.agreement.support_code_lines, sum(odoo.code.values()))
+        self.assertEqual(
+            self.line_quantity(),
+            pricing.code_line_quantity(sum(odoo.code.values()), 10),
+        )
+        # The broken action is listed as not counted, like Odoo's report.
+        self.assertIn("Syntax Error", snapshot.issue_ids.mapped("reason"))
+
+    def test_price_is_repositories_plus_database(self):
+        self.env["ir.config_parameter"].set_param(
+            "support_contract.allow_local_repositories", "True"
+        )
+        fixture = GitFixture(
+            {
+                "kund_addon/__manifest__.py": "{'name': 'x'}",
+                "kund_addon/models.py": "".join(f"V{i} = {i}\n" for i in range(40)),
+            }
+        )
+        self.addCleanup(fixture.cleanup)
+        repo = self.env["support.repository"].create(
+            {"name": "kund", "agreement_id": self.agreement.id, "url": fixture.url}
+        )
+        repo.with_user(self.support_user).action_count_lines()
+        self.assertEqual(repo.last_code_lines, 40)
+        self.set_key()
+        self.count_as_support_user()
+        total = 40 + self.instance.last_code_lines
+        self.assertGreater(self.instance.last_code_lines, 0)
+        self.assertEqual(self.agreement.support_code_lines, total)
+        self.assertEqual(self.line_quantity(), pricing.code_line_quantity(total, 10))
+        # The customer sees both sources, each named.
+        self.authenticate("db_count_portal", "db_count_portal")
+        page = self.url_open(f"/my/agreements/{self.agreement.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("kund", page.text)
+        self.assertIn(f"Database {get_db_name()} of Kund Ett production", page.text)
+        self.assertIn(db_fixtures.MODULE, page.text)
+        self.assertIn("odoo/studio", page.text)
+        self.assertNotIn(self.key, page.text)
+
+    def test_refused_key_puts_the_instance_in_error_and_keeps_the_price(self):
+        self.set_key()
+        self.count_as_support_user()
+        quantity = self.line_quantity()
+        wrong = "f" * 40
+        self.set_key(wrong)
+        self.count_as_support_user()
+        self.assertEqual(self.instance.count_state, "error")
+        self.assertIn("refused the API key", self.instance.last_error)
+        self.assertTrue(self.instance.activity_ids)
+        self.assertEqual(self.line_quantity(), quantity, "the price did not move")
+        self.assertEqual(len(self.instance.snapshot_ids), 1)
+        for secret in (wrong, self.key):
+            self.assertNotIn(secret, self.instance.last_error)
+            self.assertFalse(
+                self.env["mail.message"].search([("body", "ilike", secret)]),
+                "the key is never in the chatter",
+            )
+
+    def test_loopback_refused_when_the_policy_does_not_allow_it(self):
+        self.env["ir.config_parameter"].set_param(PARAM_ALLOWED_NETWORKS, "")
+        self.set_key()
+        self.count_as_support_user()
+        self.assertEqual(self.instance.count_state, "error")
+        self.assertIn("internal address", self.instance.last_error)
+        self.assertFalse(self.instance.snapshot_ids)
+
+    def test_only_a_support_manager_sets_the_key_and_nobody_reads_it(self):
+        with self.assertRaises(AccessError):
+            self.instance.with_user(self.support_user).write(
+                {"api_key_input": "stolen"}
+            )
+        self.set_key()
+        self.instance.invalidate_recordset()
+        as_manager = self.instance.with_user(self.support_manager)
+        self.assertFalse(as_manager.api_key_input, "the form never gets it back")
+        self.assertTrue(as_manager.has_api_key)
+        as_user = self.instance.with_user(self.support_user)
+        self.assertNotIn("api_key_input", as_user.fields_get())
+        with self.assertRaises(AccessError):
+            self.env["support.instance.credential"].with_user(
+                self.support_manager
+            ).search([])
+        with self.assertRaises(AccessError):
+            as_user.action_clear_credentials()
+
+    def test_moving_the_url_to_another_host_clears_the_key(self):
+        self.set_key()
+        self.instance.with_user(self.support_user).url = "https://evil.example"
+        self.instance.invalidate_recordset()
+        self.assertFalse(self.instance.has_api_key)
+        self.assertIn(
+            "the stored API credentials were removed",
+            self.instance.message_ids[0].body,
+        )
+        # Same host and port, another path: the key stays.
+        self.instance.url = "https://evil.example/odoo"
+        self.set_key()
+        self.instance.with_user(self.support_user).url = "https://evil.example/"
+        self.instance.invalidate_recordset()
+        self.assertTrue(self.instance.has_api_key)
+
+    def test_demo_endpoint_is_set_only_by_the_server(self):
+        with self.assertRaises(AccessError):
+            self.instance.with_user(self.support_manager).write(
+                {"demo_allowed_endpoint": "127.0.0.1:8069"}
+            )
+
+    def test_monthly_cron_counts_the_database(self):
+        # The cron's own cursor holds the test lock, so the test server cannot
+        # answer it: the count is refused by the policy instead, which shows
+        # the cron picked the instance, recorded why, and moved its date.
+        self.env["ir.config_parameter"].set_param(PARAM_ALLOWED_NETWORKS, "")
+        self.set_key()
+        quantity = self.line_quantity()
+        cron = self.env.ref("support_contract.ir_cron_count_databases")
+        cron.method_direct_trigger()
+        self.instance.invalidate_recordset()
+        self.assertEqual(self.instance.count_state, "error")
+        self.assertIn("internal address", self.instance.last_error)
+        self.assertEqual(
+            self.instance.next_count_date,
+            date.today() + relativedelta(days=1),
+            "a failed count is tried again the next day",
+        )
+        self.assertEqual(self.line_quantity(), quantity)
+        self.assertFalse(
+            self.env["support.instance"].search(
+                [("id", "=", self.instance.id)]
+                + self.env["support.instance"]._due_domain()
+            ),
+            "not due again today",
+        )
