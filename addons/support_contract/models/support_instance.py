@@ -459,10 +459,10 @@ class SupportInstance(models.Model):
             self.write({"count_state": "to_confirm", "last_error": False})
             self._schedule_activity(
                 self.env._(
-                    "The code-line count of %(source)s dropped from %(old)s to "
+                    "The code-line count of %(what)s dropped from %(old)s to "
                     "%(new)s lines (more than %(share)s %%). Check it and confirm it "
                     "on the instance; until then the price stays as it is.",
-                    source=self._database_label(),
+                    what=self._database_label(),
                     old=previous,
                     new=snapshot.billable_code_lines,
                     share=drop,

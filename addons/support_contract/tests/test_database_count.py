@@ -3,11 +3,14 @@ through the external API of a live Odoo (HttpCase's server), item by item
 equal to what Odoo itself counts (``odoo-bin cloc -d`` runs
 ``Cloc.count_customization`` on the database)."""
 
+import os
+import subprocess
+import sys
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HOST, HttpCase, get_db_name, tagged
 from odoo.tools import cloc as odoo_cloc
 from odoo.tools import config
@@ -120,6 +123,66 @@ class TestDatabaseCountParity(HttpCase):
         with self.assertRaises(db_cloc.ApiError) as caught:
             db_cloc.check_address("http://1.1.1.1:8069")
         self.assertEqual(caught.exception.kind, "insecure")
+
+
+def parse_cloc_report(text):
+    """{module: {item: (code, total)}} of ``odoo-bin cloc -v``'s report."""
+    modules, module = {}, None
+    for line in text.splitlines():
+        parts = line.rstrip().rsplit(None, 3)
+        if len(parts) != 4 or not all(p.lstrip("-").isdigit() for p in parts[1:]):
+            continue
+        name, total, _other, code = parts
+        if line.startswith("    "):
+            modules[module][name.strip()] = (int(code), int(total))
+        else:
+            module = name.strip()
+            modules[module] = {}
+    return modules
+
+
+@tagged("post_install", "-at_install")
+class TestOdooBinClocParity(HttpCase):
+    """``odoo-bin cloc -d <database>`` itself, run on this database in
+    another process, against the suite's count read through JSON-2."""
+
+    def test_count_equals_odoo_bin_cloc_for_every_customization(self):
+        reader, key = db_fixtures.technical_user(self.env, "cloc_reader_bin")
+        client = db_cloc.Json2Client(
+            f"http://{HOST}:{config['http_port']}",
+            get_db_name(),
+            key,
+            allowed=HOST,
+        )
+        with self.allow_requests(all_requests=True):
+            ours = db_cloc.count(db_cloc.read_customization(client))
+        command = [sys.executable, "-m", "odoo", "cloc", "-d", get_db_name(), "-v"]
+        if config.rcfile:
+            command += ["-c", config.rcfile]
+        result = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=dict(os.environ, COLUMNS="400"),
+            check=True,
+        )
+        report = parse_cloc_report(result.stdout.split("Excluded")[0])
+        demo = self.env.ref(
+            "support_contract.instance_solberga_online_demo", raise_if_not_found=False
+        )
+        if demo:  # the demo's own customizations are committed data
+            self.assertIn("odoo/studio", ours.modules)
+            self.assertIn("odoo/studio", report)
+        for module, entries in ours.modules.items():
+            self.assertEqual(report.get(module), entries, module)
+        # Whatever else Odoo counted is a module on disk, not a customization.
+        others = set(report) - set(ours.modules)
+        on_disk = self.env["ir.module.module"].search(
+            [("name", "in", list(others)), ("state", "=", "installed")]
+        )
+        self.assertEqual(set(on_disk.mapped("name")), others)
+        self.assertFalse(on_disk.filtered("imported"))
 
 
 @tagged("post_install", "-at_install")
@@ -323,4 +386,43 @@ class TestInstanceDatabaseCount(SupportContractCommon, HttpCase):
                 + self.env["support.instance"]._due_domain()
             ),
             "not due again today",
+        )
+
+    def test_module_override_and_drop_threshold_hold_for_a_database(self):
+        self.set_key()
+        self.count_as_support_user()
+        first = self.instance.last_code_lines
+        module_lines = self.instance.snapshot_ids.line_ids.filtered(
+            lambda line: line.module_name == db_fixtures.MODULE
+        ).code_lines
+        self.assertGreater(module_lines, 0)
+        quantity = self.line_quantity()
+        self.env["support.cloc.override"].with_user(self.support_manager).create(
+            {
+                "instance_id": self.instance.id,
+                "module_name": db_fixtures.MODULE,
+                "reason": "Vendor's module",
+            }
+        )
+        self.env["ir.config_parameter"].set_param(
+            "support_contract.cloc_max_drop_percent", "1"
+        )
+        self.count_as_support_user()
+        self.assertEqual(self.instance.count_state, "to_confirm")
+        self.assertEqual(self.line_quantity(), quantity, "waits for a person")
+        pending = self.instance.snapshot_ids.filtered(lambda s: s.state == "to_confirm")
+        line = pending.line_ids.filtered(
+            lambda line: line.module_name == db_fixtures.MODULE
+        )
+        self.assertTrue(line.excluded)
+        self.assertEqual(line.exclusion_reason, "Vendor's module")
+        with self.assertRaises(UserError):
+            self.instance.with_user(self.support_user).action_confirm_count()
+        self.instance.with_user(self.support_manager).action_confirm_count()
+        self.instance.invalidate_recordset()
+        self.assertEqual(self.instance.count_state, "ok")
+        self.assertEqual(self.instance.last_code_lines, first - module_lines)
+        self.assertEqual(
+            self.line_quantity(),
+            pricing.code_line_quantity(first - module_lines, 10),
         )
