@@ -61,6 +61,14 @@ class SupportClocSnapshot(models.Model):
     line_ids = fields.One2many(
         "support.cloc.snapshot.line", "snapshot_id", string="Addons", readonly=True
     )
+    item_ids = fields.One2many(
+        "support.cloc.snapshot.item",
+        "snapshot_id",
+        string="Customizations counted",
+        readonly=True,
+        help="For a database count: each server action, field, view or asset "
+        "counted, named as Odoo's cloc names it.",
+    )
     issue_ids = fields.One2many(
         "support.cloc.snapshot.issue",
         "snapshot_id",
@@ -118,11 +126,12 @@ class SupportClocSnapshot(models.Model):
             snapshot.issue_count = len(snapshot.issue_ids)
 
     @api.model
-    def _create_from_count(self, repository, commit, modules):
+    def _create_from_count(self, repository, commit, modules, items=None):
         """A snapshot of ``modules`` ([ModuleCount]); overrides applied now.
 
         ``repository``: the source, a support.repository or, for a database
-        count, a support.instance."""
+        count, a support.instance; ``items``: {module: {item: (code, total)}}
+        of a database count."""
         overrides = {o.module_name: o for o in repository.override_ids}
         source_field = (
             "instance_id" if repository._name == "support.instance" else "repository_id"
@@ -160,6 +169,18 @@ class SupportClocSnapshot(models.Model):
             {
                 source_field: repository.id,
                 "commit": commit,
+                "item_ids": [
+                    fields.Command.create(
+                        {
+                            "module_name": module,
+                            "name": name,
+                            "code_lines": code,
+                            "total_lines": total,
+                        }
+                    )
+                    for module, entries in sorted((items or {}).items())
+                    for name, (code, total) in sorted(entries.items())
+                ],
                 "line_ids": lines,
                 "issue_ids": issues,
             }

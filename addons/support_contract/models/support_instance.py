@@ -442,7 +442,10 @@ class SupportInstance(models.Model):
             self.env["support.cloc.snapshot"]
             .sudo()
             ._create_from_count(
-                self.sudo(), self.database_name, db_cloc.module_counts(cloc)
+                self.sudo(),
+                self.database_name,
+                db_cloc.module_counts(cloc),
+                items=db_cloc.items(cloc),
             )
         )
         _logger.info(
@@ -711,7 +714,10 @@ class SupportInstance(models.Model):
             self.env["support.cloc.snapshot"]
             .sudo()
             ._create_from_count(
-                instance.sudo(), self.env.cr.dbname, db_cloc.module_counts(cloc)
+                instance.sudo(),
+                self.env.cr.dbname,
+                db_cloc.module_counts(cloc),
+                items=db_cloc.items(cloc),
             )
         )
         snapshot._apply()

@@ -259,6 +259,18 @@ class TestInstanceDatabaseCount(SupportContractCommon, HttpCase):
             self.line_quantity(),
             pricing.code_line_quantity(sum(odoo.code.values()), 10),
         )
+        # Each customization is kept, named as Odoo names it.
+        action = self.records["action"]
+        item = snapshot.item_ids.filtered(
+            lambda i: i.name == f"ir.actions.server/{action.id}: Tag big customers"
+        )
+        self.assertEqual(
+            (item.module_name, item.code_lines, item.total_lines), ("odoo/studio", 3, 4)
+        )
+        self.assertEqual(
+            len(snapshot.item_ids),
+            sum(len(entries) for entries in odoo.modules.values()),
+        )
         # The broken action is listed as not counted, like Odoo's report.
         self.assertIn("Syntax Error", snapshot.issue_ids.mapped("reason"))
 
@@ -292,6 +304,10 @@ class TestInstanceDatabaseCount(SupportContractCommon, HttpCase):
         self.assertIn(f"Database {get_db_name()} of Kund Ett production", page.text)
         self.assertIn(db_fixtures.MODULE, page.text)
         self.assertIn("odoo/studio", page.text)
+        self.assertIn(
+            f"ir.actions.server/{self.records['action'].id}: Tag big customers",
+            page.text,
+        )
         self.assertNotIn(self.key, page.text)
 
     def test_refused_key_puts_the_instance_in_error_and_keeps_the_price(self):
