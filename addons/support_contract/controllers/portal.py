@@ -82,21 +82,30 @@ class SupportAgreementPortal(CustomerPortal):
             return request.redirect("/my")
         values = self._prepare_portal_layout_values()
         repositories = agreement_sudo.support_repository_ids.filtered("active")
-        history = repositories.snapshot_ids.filtered(
-            lambda s: s.state == "applied"
-        ).sorted("date")
+        databases = agreement_sudo._support_counted_instances()
+        history = (
+            (repositories.snapshot_ids | databases.snapshot_ids)
+            .filtered(lambda s: s.state == "applied")
+            .sorted("date")
+        )
         values.update(
             {
                 "agreement": agreement_sudo,
                 "instances": agreement_sudo.support_instance_ids.filtered("active"),
                 "upgrades": agreement_sudo.support_upgrade_ids,
                 "repositories": repositories,
-                "latest_counts": {
-                    repo.id: repo.snapshot_ids.filtered(lambda s: s.state == "applied")[
-                        :1
-                    ]
-                    for repo in repositories
-                },
+                "count_sources": [
+                    {
+                        "name": source.name
+                        if source._name == "support.repository"
+                        else source._database_label(),
+                        "kind": source._name,
+                        "latest": source.snapshot_ids.filtered(
+                            lambda s: s.state == "applied"
+                        )[:1],
+                    }
+                    for source in list(repositories) + list(databases)
+                ],
                 "count_history": history.sorted("date", reverse=True),
                 "code_line_chart": self._support_code_line_chart(history),
                 "code_line_line": agreement_sudo._support_code_line_line(),
@@ -107,11 +116,11 @@ class SupportAgreementPortal(CustomerPortal):
 
     def _support_code_line_chart(self, snapshots, width=600, height=160):
         """Points of a small SVG line chart: the agreement's charged code lines
-        after each count, oldest first (every repository at its latest count).
+        after each count, oldest first (every source at its latest count).
         """
         current, totals = {}, []
         for snapshot in snapshots.sorted(lambda s: (s.date, s.id)):
-            current[snapshot.repository_id.id] = snapshot.billable_code_lines
+            current[snapshot._source()] = snapshot.billable_code_lines
             totals.append((snapshot.date.date(), sum(current.values())))
         if not totals:
             return {}

@@ -10,8 +10,10 @@ from . import support_cloc_cache
 from . import support_cloc_override
 from . import support_cloc_snapshot
 from . import support_cloc_snapshot_issue
+from . import support_cloc_snapshot_item
 from . import support_cloc_snapshot_line
 from . import support_instance
+from . import support_instance_credential
 from . import support_repository
 from . import support_repository_credential
 from . import support_upgrade

@@ -89,7 +89,8 @@ class SaleSubscription(models.Model):
         string="Code lines",
         compute="_compute_support_code_lines",
         help="The code lines that set the price: the sum of the last applied "
-        "count of each active repository, addons not charged left out.",
+        "count of each active source (repository or counted database), "
+        "addons not charged left out.",
     )
     support_code_line_block = fields.Integer(
         related="template_id.support_code_line_block", string="Lines per block"
@@ -146,7 +147,12 @@ class SaleSubscription(models.Model):
             agreement.support_repository_count = len(agreement.support_repository_ids)
 
     @api.depends(
-        "support_repository_ids.last_code_lines", "support_repository_ids.active"
+        "support_repository_ids.last_code_lines",
+        "support_repository_ids.active",
+        "support_instance_ids.last_code_lines",
+        "support_instance_ids.active",
+        "support_instance_ids.count_database",
+        "support_instance_ids.environment",
     )
     def _compute_support_code_lines(self):
         for agreement in self:
@@ -154,7 +160,14 @@ class SaleSubscription(models.Model):
                 agreement.support_repository_ids.filtered("active").mapped(
                     "last_code_lines"
                 )
-            )
+            ) + sum(agreement._support_counted_instances().mapped("last_code_lines"))
+
+    def _support_counted_instances(self):
+        """The instances whose database count is part of the price."""
+        self.ensure_one()
+        return self.support_instance_ids.filtered(
+            lambda i: i.active and i.count_database and i.environment == "production"
+        )
 
     @api.depends(
         "support_kind",
@@ -326,7 +339,7 @@ class SaleSubscription(models.Model):
             "code_lines": code_lines,
             "block": self.support_code_line_block,
             "unit_price": line.price_unit,
-            "repository": snapshot.repository_id.display_name,
+            "repository": snapshot.source_name,
             "commit": snapshot.commit,
             "differences": differences,
         }
@@ -345,16 +358,18 @@ class SaleSubscription(models.Model):
         return True
 
     def _support_counts_in_force(self, day):
-        """{repository: applied count} that set the price when ``day`` began.
+        """{source: applied count} that set the price when ``day`` began.
 
-        Per active repository, its last count applied before that day; a
-        repository not counted by then has none. When no count at all was
+        Per active source (repository, or instance whose database is
+        counted), its last count applied before that day; a source not
+        counted by then has none. When no count at all was
         applied before that day, the current counts: the first count sets
         the price from the start.
         """
         self.ensure_one()
         repositories = self.support_repository_ids.filtered("active")
-        if not repositories:
+        instances = self._support_counted_instances()
+        if not repositories and not instances:
             return {}
         began = fields.Datetime.to_datetime(day)
         before, latest = {}, {}
@@ -363,15 +378,18 @@ class SaleSubscription(models.Model):
             .sudo()
             .search(
                 [
+                    "|",
                     ("repository_id", "in", repositories.ids),
+                    ("instance_id", "in", instances.ids),
                     ("state", "=", "applied"),
                 ],
                 order="date desc, id desc",
             )
         ):
-            latest.setdefault(snapshot.repository_id, snapshot)
+            source = snapshot._source()
+            latest.setdefault(source, snapshot)
             if snapshot.date < began:
-                before.setdefault(snapshot.repository_id, snapshot)
+                before.setdefault(source, snapshot)
         return before or latest
 
     def _support_code_line_quantity_on(self, day):

@@ -8,11 +8,24 @@ class SupportClocOverride(models.Model):
     _order = "module_name"
 
     repository_id = fields.Many2one(
-        "support.repository", required=True, index=True, ondelete="cascade"
+        "support.repository", index=True, ondelete="cascade"
     )
-    agreement_id = fields.Many2one(related="repository_id.agreement_id", store=True)
-    partner_id = fields.Many2one(related="repository_id.partner_id", store=True)
-    company_id = fields.Many2one(related="repository_id.company_id", store=True)
+    instance_id = fields.Many2one(
+        "support.instance",
+        string="Database",
+        index=True,
+        ondelete="cascade",
+        help="For a database count: the module (or odoo/studio) not charged.",
+    )
+    agreement_id = fields.Many2one(
+        "sale.subscription", compute="_compute_source_links", store=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", compute="_compute_source_links", store=True
+    )
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_source_links", store=True
+    )
     module_name = fields.Char(string="Addon", required=True)
     reason = fields.Char(
         required=True,
@@ -24,6 +37,26 @@ class SupportClocOverride(models.Model):
         "UNIQUE(repository_id, module_name)",
         "This addon already has an override in this repository.",
     )
+    _instance_module_unique = models.Constraint(
+        "UNIQUE(instance_id, module_name)",
+        "This module already has an override in this database.",
+    )
+    _one_source = models.Constraint(
+        "CHECK((repository_id IS NULL) != (instance_id IS NULL))",
+        "An override belongs to a repository or to a database.",
+    )
+
+    @api.depends("repository_id.agreement_id", "instance_id.agreement_id")
+    def _compute_source_links(self):
+        for override in self:
+            source = override._source()
+            override.agreement_id = source.agreement_id
+            override.partner_id = source.partner_id
+            override.company_id = source.company_id
+
+    def _source(self):
+        self.ensure_one()
+        return self.instance_id or self.repository_id
 
     @api.constrains("module_name", "repository_id")
     def _check_module_name(self):
@@ -49,7 +82,7 @@ class SupportClocOverride(models.Model):
         overrides = super().create(vals_list)
         overrides._reprice()
         for override in overrides:
-            override.repository_id.message_post(
+            override._source().message_post(
                 body=self.env._(
                     "%(addon)s is no longer charged: %(reason)s",
                     addon=override.module_name,
@@ -63,7 +96,7 @@ class SupportClocOverride(models.Model):
         res = super().write(vals)
         for override in self:
             if old[override.id] != (override.module_name, override.reason):
-                override.repository_id.message_post(
+                override._source().message_post(
                     body=self.env._(
                         "Override of %(addon)s changed: %(reason)s",
                         addon=override.module_name,
@@ -76,7 +109,7 @@ class SupportClocOverride(models.Model):
     def unlink(self):
         repositories = self.repository_id
         for override in self:
-            override.repository_id.message_post(
+            override._source().message_post(
                 body=self.env._(
                     "%(addon)s is charged again (override removed).",
                     addon=override.module_name,

@@ -10,17 +10,41 @@ class SupportClocSnapshot(models.Model):
     repository_id = fields.Many2one(
         "support.repository",
         string="Repository",
-        required=True,
         index=True,
         ondelete="cascade",
         readonly=True,
     )
-    agreement_id = fields.Many2one(
-        related="repository_id.agreement_id", store=True, index=True
+    instance_id = fields.Many2one(
+        "support.instance",
+        string="Database",
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+        help="The customer instance whose database customizations were counted.",
     )
-    partner_id = fields.Many2one(related="repository_id.partner_id", store=True)
-    company_id = fields.Many2one(related="repository_id.company_id", store=True)
-    commit = fields.Char(required=True, readonly=True)
+    source_name = fields.Char(string="Source", compute="_compute_source")
+    source_kind = fields.Selection(
+        selection=[("repository", "Repository"), ("database", "Database")],
+        string="Kind of source",
+        compute="_compute_source",
+    )
+    agreement_id = fields.Many2one(
+        "sale.subscription",
+        compute="_compute_source_links",
+        store=True,
+        index=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", compute="_compute_source_links", store=True
+    )
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_source_links", store=True
+    )
+    commit = fields.Char(
+        required=True,
+        readonly=True,
+        help="The commit counted, or for a database the database's name.",
+    )
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     state = fields.Selection(
         selection=[
@@ -36,6 +60,14 @@ class SupportClocSnapshot(models.Model):
     )
     line_ids = fields.One2many(
         "support.cloc.snapshot.line", "snapshot_id", string="Addons", readonly=True
+    )
+    item_ids = fields.One2many(
+        "support.cloc.snapshot.item",
+        "snapshot_id",
+        string="Customizations counted",
+        readonly=True,
+        help="For a database count: each server action, field, view or asset "
+        "counted, named as Odoo's cloc names it.",
     )
     issue_ids = fields.One2many(
         "support.cloc.snapshot.issue",
@@ -54,6 +86,34 @@ class SupportClocSnapshot(models.Model):
     total_lines = fields.Integer(compute="_compute_totals", store=True)
     issue_count = fields.Integer(compute="_compute_totals", store=True)
 
+    _one_source = models.Constraint(
+        "CHECK((repository_id IS NULL) != (instance_id IS NULL))",
+        "A count has one source: a repository or a database.",
+    )
+
+    @api.depends("repository_id.agreement_id", "instance_id.agreement_id")
+    def _compute_source_links(self):
+        for snapshot in self:
+            source = snapshot._source()
+            snapshot.agreement_id = source.agreement_id
+            snapshot.partner_id = source.partner_id
+            snapshot.company_id = source.company_id
+
+    @api.depends("repository_id.name", "instance_id.name", "instance_id.url")
+    def _compute_source(self):
+        for snapshot in self:
+            if snapshot.instance_id:
+                snapshot.source_kind = "database"
+                snapshot.source_name = snapshot.instance_id._database_label()
+            else:
+                snapshot.source_kind = "repository"
+                snapshot.source_name = snapshot.repository_id.name
+
+    def _source(self):
+        """The repository or the instance this count read."""
+        self.ensure_one()
+        return self.instance_id or self.repository_id
+
     @api.depends("line_ids.code_lines", "line_ids.excluded", "issue_ids")
     def _compute_totals(self):
         for snapshot in self:
@@ -66,9 +126,16 @@ class SupportClocSnapshot(models.Model):
             snapshot.issue_count = len(snapshot.issue_ids)
 
     @api.model
-    def _create_from_count(self, repository, commit, modules):
-        """A snapshot of ``modules`` ([ModuleCount]); overrides applied now."""
+    def _create_from_count(self, repository, commit, modules, items=None):
+        """A snapshot of ``modules`` ([ModuleCount]); overrides applied now.
+
+        ``repository``: the source, a support.repository or, for a database
+        count, a support.instance; ``items``: {module: {item: (code, total)}}
+        of a database count."""
         overrides = {o.module_name: o for o in repository.override_ids}
+        source_field = (
+            "instance_id" if repository._name == "support.instance" else "repository_id"
+        )
         lines, issues = [], []
         for module in modules:
             override = overrides.get(module.name)
@@ -100,8 +167,20 @@ class SupportClocSnapshot(models.Model):
         # in the caller's environment.
         snapshot = self.sudo().create(
             {
-                "repository_id": repository.id,
+                source_field: repository.id,
                 "commit": commit,
+                "item_ids": [
+                    fields.Command.create(
+                        {
+                            "module_name": module,
+                            "name": name,
+                            "code_lines": code,
+                            "total_lines": total,
+                        }
+                    )
+                    for module, entries in sorted((items or {}).items())
+                    for name, (code, total) in sorted(entries.items())
+                ],
                 "line_ids": lines,
                 "issue_ids": issues,
             }
@@ -164,21 +243,22 @@ class SupportClocSnapshot(models.Model):
     def _apply(self):
         """Make this count the repository's current one and reprice."""
         self.ensure_one()
-        repository = self.repository_id
-        previous = repository.snapshot_ids.filtered(
+        source = self._source()
+        previous = source.snapshot_ids.filtered(
             lambda s: s.state == "applied" and s != self
         )[:1]
         self.sudo().state = "applied"
-        repository.write(
-            {
-                "state": "ok",
-                "last_commit": self.commit,
-                "last_code_lines": self.billable_code_lines,
-                "last_count_date": self.date,
-                "last_error": False,
-            }
-        )
-        repository.agreement_id._support_apply_code_lines(self, previous)
+        values = {
+            "last_code_lines": self.billable_code_lines,
+            "last_count_date": self.date,
+            "last_error": False,
+        }
+        if self.instance_id:
+            values["count_state"] = "ok"
+        else:
+            values.update(state="ok", last_commit=self.commit)
+        source.write(values)
+        source.agreement_id._support_apply_code_lines(self, previous)
 
     def _differences(self, previous):
         """[(addon, old code lines, new code lines)] that changed, by name."""

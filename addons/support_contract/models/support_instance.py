@@ -1,10 +1,31 @@
-from odoo import api, fields, models
+import logging
+
+import psycopg2
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import db_cloc
+
+_logger = logging.getLogger(__name__)
+
+MANAGER_GROUP = "support_contract.group_support_manager"
+PARAM_ALLOWED_NETWORKS = "support_contract.allowed_networks"
+# Bounds of one database count: system parameter -> (Limits field, type).
+DB_LIMIT_PARAMS = {
+    "support_contract.db_count_timeout": ("timeout", float),
+    "support_contract.db_count_max_seconds": ("seconds", float),
+    "support_contract.db_count_max_records": ("max_records", int),
+    "support_contract.db_count_max_bytes": ("max_bytes", int),
+}
+CRON_BATCH = 10
 
 
 class SupportInstance(models.Model):
     _name = "support.instance"
     _description = "Customer instance"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "partner_id, environment, name"
 
     name = fields.Char(required=True, tracking=True)
@@ -52,7 +73,82 @@ class SupportInstance(models.Model):
         default="community",
         tracking=True,
     )
-    url = fields.Char(string="URL")
+    url = fields.Char(
+        string="URL",
+        tracking=True,
+        help="https://host[:port]: the instance's web address, also used by the "
+        "database count.",
+    )
+    # Database count (Odoo's cloc of the customizations in the database)
+    count_database = fields.Boolean(
+        string="Count the database",
+        tracking=True,
+        help="Count the customizations made in this production database (server "
+        "actions with code, manual computed fields, imported modules) as Odoo's "
+        "cloc does; the count is part of the agreement's code lines.",
+    )
+    database_name = fields.Char(
+        string="Database name",
+        tracking=True,
+        help="The name of the database to read on the instance.",
+    )
+    api_login_input = fields.Char(
+        string="Technical user's login",
+        compute="_compute_credential_inputs",
+        inverse="_inverse_api_login_input",
+        groups=MANAGER_GROUP,
+        exportable=False,
+    )
+    api_key_input = fields.Char(
+        string="API key",
+        compute="_compute_credential_inputs",
+        inverse="_inverse_api_key_input",
+        groups=MANAGER_GROUP,
+        exportable=False,
+    )
+    has_api_key = fields.Boolean(string="API key set", compute="_compute_has_api_key")
+    can_manage_credentials = fields.Boolean(compute="_compute_can_manage_credentials")
+    demo_allowed_endpoint = fields.Char(
+        string="Address allowed for the demo",
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="host:port this instance may reach although the network policy "
+        "refuses it: set only by the demo, for its own server.",
+    )
+    count_state = fields.Selection(
+        selection=[
+            ("never", "Never counted"),
+            ("ok", "Counted"),
+            ("to_confirm", "To confirm"),
+            ("error", "Error"),
+        ],
+        string="Database count",
+        default="never",
+        required=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
+    )
+    last_code_lines = fields.Integer(
+        string="Last database count",
+        readonly=True,
+        copy=False,
+        help="Code lines of the last applied database count, after exclusions.",
+    )
+    last_count_date = fields.Datetime(readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    last_error_date = fields.Datetime(readonly=True, copy=False)
+    next_count_date = fields.Date(
+        copy=False,
+        help="The scheduled action counts the database on or after this date.",
+    )
+    snapshot_ids = fields.One2many(
+        "support.cloc.snapshot", "instance_id", string="Database counts"
+    )
+    override_ids = fields.One2many(
+        "support.cloc.override", "instance_id", string="Module overrides"
+    )
     notes = fields.Html(groups="base.group_user")  # internal, never on the portal
     included_at_no_cost = fields.Boolean(
         string="Included at no extra cost",
@@ -79,3 +175,553 @@ class SupportInstance(models.Model):
         if self.agreement_id:
             self.partner_id = self.agreement_id.partner_id.commercial_partner_id
             self.company_id = self.agreement_id.company_id
+
+    # ------------------------------------------------------------------
+    # Credentials of the technical user: write-only, Support Managers only,
+    # bound to the URL's host.
+    # ------------------------------------------------------------------
+
+    def _compute_credential_inputs(self):
+        for instance in self:
+            instance.api_login_input = False
+            instance.api_key_input = False
+
+    def _inverse_api_login_input(self):
+        for instance in self:
+            if instance.api_login_input:
+                instance._set_credentials(api_login=instance.api_login_input.strip())
+
+    def _inverse_api_key_input(self):
+        for instance in self:
+            if instance.api_key_input:
+                instance._set_credentials(api_key=instance.api_key_input.strip())
+
+    def _compute_has_api_key(self):
+        for instance in self:
+            instance.has_api_key = bool(instance._credential().api_key)
+
+    def _compute_can_manage_credentials(self):
+        allowed = self.env.user.has_group(MANAGER_GROUP)
+        for instance in self:
+            instance.can_manage_credentials = allowed
+
+    def _check_manager(self):
+        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
+            return
+        raise AccessError(
+            self.env._(
+                "Only a Support Manager can set or remove the API credentials of "
+                "an instance."
+            )
+        )
+
+    def _credential(self):
+        self.ensure_one()
+        Credential = self.env["support.instance.credential"].sudo()
+        if not isinstance(self._origin.id, int):
+            return Credential
+        return Credential.search([("instance_id", "=", self._origin.id)], limit=1)
+
+    def _set_credentials(self, **values):
+        self.ensure_one()
+        self._check_manager()
+        credential = self._credential()
+        if credential:
+            credential.write(values)
+        else:
+            credential.create({"instance_id": self.id, **values})
+        self.message_post(
+            body=self.env._(
+                "API credentials changed by %(user)s.", user=self.env.user.name
+            )
+        )
+
+    def action_clear_credentials(self):
+        self._check_manager()
+        for instance in self:
+            instance._credential().unlink()
+            instance.message_post(
+                body=self.env._(
+                    "API credentials removed by %(user)s.", user=self.env.user.name
+                )
+            )
+
+    def write(self, vals):
+        if "demo_allowed_endpoint" in vals and not self.env.su:
+            raise AccessError(
+                self.env._("Only the demo sets the address an instance may reach.")
+            )
+        moved = self.browse()
+        if "url" in vals:
+            new = db_cloc.endpoint(vals["url"])
+            moved = self.filtered(lambda i: db_cloc.endpoint(i.url) != new)
+        for instance in moved:
+            instance._forget_host_secrets(vals["url"])
+        return super().write(vals)
+
+    def _forget_host_secrets(self, new_url):
+        """The URL moves to another scheme, host or port: the API key stays
+        with the old one (it would be sent to the new host)."""
+        self.ensure_one()
+        credential = self._credential()
+        allowed = self.sudo().demo_allowed_endpoint
+        if allowed:
+            self.sudo().demo_allowed_endpoint = False
+        if not credential:
+            return
+        credential.unlink()
+        old = db_cloc.endpoint(self.url)
+        new = db_cloc.endpoint(new_url)
+        self.message_post(
+            body=self.env._(
+                "The URL moved from %(old)s to %(new)s: the stored API credentials "
+                "were removed, so they are not sent to the new host. A Support "
+                "Manager enters them again.",
+                old=f"{old[0]}://{old[1]}:{old[2]}" if old[1] else "-",
+                new=f"{new[0]}://{new[1]}:{new[2]}" if new[1] else "-",
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Database count
+    # ------------------------------------------------------------------
+
+    def _database_label(self):
+        self.ensure_one()
+        return self.env._(
+            "Database %(database)s of %(instance)s",
+            database=self.database_name or "-",
+            instance=self.name,
+        )
+
+    @api.model
+    def _count_limits(self):
+        params = self.env["ir.config_parameter"].sudo()
+        values = {}
+        for key, (name, kind) in DB_LIMIT_PARAMS.items():
+            value = params.get_param(key)
+            if value in (None, False, ""):
+                continue
+            try:
+                values[name] = kind(value)
+            except ValueError:
+                continue
+        return db_cloc.Limits(**values)
+
+    def _allowed_networks(self):
+        """The repositories' network policy, plus the demo's own server for
+        the demo instance only."""
+        self.ensure_one()
+        allowed = (
+            self.env["ir.config_parameter"].sudo().get_param(PARAM_ALLOWED_NETWORKS)
+            or ""
+        )
+        endpoint = self.sudo().demo_allowed_endpoint
+        scheme, host, port = db_cloc.endpoint(self.url)
+        if endpoint and host and f"{host}:{port}" == endpoint:
+            allowed = f"{allowed} {host}"
+        return allowed
+
+    def _api_error_message(self, error):
+        limits = self._count_limits()
+        messages = {
+            "url": self.env._(
+                "The URL of %(instance)s is not one the database count accepts: "
+                "use https://host or https://host:port.",
+                instance=self.name,
+            ),
+            "url-credentials": self.env._(
+                "The URL of %(instance)s carries credentials: remove them and "
+                "enter the API key in its field.",
+                instance=self.name,
+            ),
+            "network": self.env._(
+                "%(host)s resolves to an internal address (loopback, private, "
+                "link-local or cloud metadata); the database count refuses it. An "
+                "administrator can allow it in the system parameter %(param)s.",
+                host=error.detail,
+                param=PARAM_ALLOWED_NETWORKS,
+            ),
+            "insecure": self.env._(
+                "%(host)s is reached over plain http across the internet: the API "
+                "key would travel in clear. Use https.",
+                host=error.detail,
+            ),
+            "unreachable": self.env._(
+                "%(instance)s could not be reached: %(detail)s",
+                instance=self.name,
+                detail=error.detail,
+            ),
+            "tls": self.env._(
+                "The TLS certificate of %(instance)s was refused: %(detail)s",
+                instance=self.name,
+                detail=error.detail,
+            ),
+            "timeout": self.env._(
+                "%(instance)s did not answer in time; the database count was "
+                "stopped (system parameters support_contract.db_count_timeout and "
+                "support_contract.db_count_max_seconds).",
+                instance=self.name,
+            ),
+            "auth": self.env._(
+                "%(instance)s refused the API key (or the login) of the technical "
+                "user: a Support Manager enters valid ones.",
+                instance=self.name,
+            ),
+            "access": self.env._(
+                "The technical user of %(instance)s may not read what the count "
+                "needs (see the README: it needs Settings / Administration): "
+                "%(detail)s",
+                instance=self.name,
+                detail=error.detail,
+            ),
+            "not-found": self.env._(
+                "%(instance)s has no %(api)s endpoint for database %(database)s: "
+                "check the URL, the database name and the Odoo version.",
+                instance=self.name,
+                api="JSON-2" if db_cloc.uses_json2(self.odoo_version) else "XML-RPC",
+                database=self.database_name,
+            ),
+            "too-many-records": self.env._(
+                "%(instance)s holds more records to count than allowed "
+                "(%(detail)s); the count was stopped (system parameter "
+                "support_contract.db_count_max_records).",
+                instance=self.name,
+                detail=error.detail,
+            ),
+            "too-large": self.env._(
+                "An answer of %(instance)s was larger than %(limit)s bytes; the "
+                "count was stopped (system parameter "
+                "support_contract.db_count_max_bytes).",
+                instance=self.name,
+                limit=limits.max_bytes,
+            ),
+            "missing": self.env._(
+                "%(instance)s cannot be counted: it needs a URL, a database name "
+                "and the technical user's API key (and its login before Odoo 19).",
+                instance=self.name,
+            ),
+        }
+        return messages.get(error.kind) or self.env._(
+            "Reading the database of %(instance)s failed: %(detail)s",
+            instance=self.name,
+            detail=error.detail,
+        )
+
+    def _read_database(self):
+        """Odoo's cloc of the instance's customizations (a Cloc)."""
+        self.ensure_one()
+        credential = self._credential()
+        key, login = credential.api_key or "", credential.api_login or ""
+        json2 = db_cloc.uses_json2(self.odoo_version)
+        if not (self.url and self.database_name and key and (json2 or login)):
+            raise db_cloc.ApiError("missing")
+        client = db_cloc.client_for(
+            self.odoo_version,
+            self.url,
+            self.database_name,
+            key,
+            login=login,
+            limits=self._count_limits(),
+            allowed=self._allowed_networks(),
+        )
+        return db_cloc.count(db_cloc.read_customization(client))
+
+    def _count(self):
+        """Count the database; store a snapshot; apply the price.
+
+        A problem puts the instance in error (or "to confirm") and never
+        changes the agreement's quantity."""
+        self.ensure_one()
+        try:
+            cloc = self._read_database()
+        except db_cloc.ApiError as error:
+            self._set_count_error(self._api_error_message(error))
+            return self.env["support.cloc.snapshot"]
+        snapshot = (
+            self.env["support.cloc.snapshot"]
+            .sudo()
+            ._create_from_count(
+                self.sudo(),
+                self.database_name,
+                db_cloc.module_counts(cloc),
+                items=db_cloc.items(cloc),
+            )
+        )
+        _logger.info(
+            "Counted the database of instance %s: %s code lines",
+            self.id,
+            snapshot.billable_code_lines,
+        )
+        previous = (
+            self.last_code_lines if self.count_state in ("ok", "to_confirm") else 0
+        )
+        drop = self.env["support.repository"]._max_drop()
+        if previous and snapshot.billable_code_lines < previous * (1 - drop / 100.0):
+            snapshot.sudo().state = "to_confirm"
+            self.write({"count_state": "to_confirm", "last_error": False})
+            self._schedule_activity(
+                self.env._(
+                    "The code-line count of %(what)s dropped from %(old)s to "
+                    "%(new)s lines (more than %(share)s %%). Check it and confirm it "
+                    "on the instance; until then the price stays as it is.",
+                    what=self._database_label(),
+                    old=previous,
+                    new=snapshot.billable_code_lines,
+                    share=drop,
+                )
+            )
+            return snapshot
+        snapshot._apply()
+        return snapshot
+
+    def _set_count_error(self, message):
+        self.write(
+            {
+                "count_state": "error",
+                "last_error": message,
+                "last_error_date": fields.Datetime.now(),
+            }
+        )
+        self.message_post(body=message)
+        self._schedule_activity(message)
+
+    def _schedule_activity(self, note):
+        user = self.agreement_id.user_id or self.env.user
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Database count needs attention"),
+            note=note,
+            user_id=user.id,
+        )
+
+    def _check_countable(self):
+        for instance in self:
+            if not instance.count_database or instance.environment != "production":
+                raise UserError(
+                    self.env._(
+                        "%(instance)s is not counted: only production instances "
+                        "with “Count the database” are.",
+                        instance=instance.display_name,
+                    )
+                )
+            if instance.agreement_id.support_kind != "maintenance":
+                raise UserError(
+                    self.env._(
+                        "%(instance)s belongs to no Maintenance and Support "
+                        "agreement: only those are priced by code lines.",
+                        instance=instance.display_name,
+                    )
+                )
+
+    def action_count_database(self):
+        """The "Count database" button."""
+        self._check_countable()
+        for instance in self:
+            if not instance.try_lock_for_update():
+                raise UserError(
+                    self.env._(
+                        "%(instance)s is being counted right now. Try again in a "
+                        "moment.",
+                        instance=instance.display_name,
+                    )
+                )
+        for instance in self:
+            instance._count()
+            instance.next_count_date = instance._next_count_date_after_count()
+        return True
+
+    def action_confirm_count(self):
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise UserError(
+                self.env._(
+                    "Only a Support Manager can confirm a count that dropped more "
+                    "than allowed: ask one to check it."
+                )
+            )
+        for instance in self:
+            snapshot = instance.snapshot_ids.filtered(
+                lambda s: s.state == "to_confirm"
+            )[:1]
+            if not snapshot:
+                raise UserError(
+                    self.env._(
+                        "%(instance)s has no count to confirm.",
+                        instance=instance.display_name,
+                    )
+                )
+            snapshot._apply()
+            instance.activity_ids.action_feedback(
+                feedback=self.env._(
+                    "Count confirmed by %(user)s.", user=self.env.user.name
+                )
+            )
+
+    def action_view_snapshots(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_contract.support_cloc_snapshot_action"
+        )
+        action["domain"] = [("instance_id", "=", self.id)]
+        return action
+
+    def _next_count_date_after_count(self):
+        self.ensure_one()
+        if self.count_state == "error":
+            return fields.Date.context_today(self) + relativedelta(days=1)
+        return fields.Date.context_today(self) + relativedelta(months=1)
+
+    # ------------------------------------------------------------------
+    # Scheduled action (with the repositories' one, monthly)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _due_domain(self):
+        today = fields.Date.context_today(self)
+        return [
+            ("active", "=", True),
+            ("count_database", "=", True),
+            ("environment", "=", "production"),
+            ("agreement_id.support_kind", "=", "maintenance"),
+            ("agreement_id.stage_id.type", "=", "in_progress"),
+            "|",
+            ("next_count_date", "=", False),
+            ("next_count_date", "<=", today),
+        ]
+
+    @api.model
+    def _cron_count_databases(self):
+        self._count_due_databases(batch=CRON_BATCH)
+
+    @api.model
+    def _count_due_databases(self, batch=CRON_BATCH):
+        """Count due databases one by one, each committed on its own (as
+        the repositories: locked, next date moved before the commit)."""
+        Cron = self.env["ir.cron"]
+        domain = self._due_domain()
+        done = 0
+        while True:
+            candidates = self.search(domain, limit=batch, order="next_count_date, id")
+            if not candidates:
+                break
+            remaining = self.search_count(domain)
+            Cron._commit_progress(remaining=remaining)
+            progressed = False
+            for instance in candidates:
+                try:
+                    with tools.mute_logger("odoo.sql_db"):
+                        instance = instance.try_lock_for_update()
+                    instance = instance.filtered_domain(domain)
+                except psycopg2.errors.SerializationFailure:
+                    self.env.cr.rollback()
+                    continue
+                if not instance:
+                    continue
+                progressed = True
+                try:
+                    instance._count()
+                    instance.next_count_date = instance._next_count_date_after_count()
+                except Exception as error:  # noqa: BLE001 one instance only
+                    self.env.cr.rollback()
+                    _logger.exception("Counting instance %s failed", instance.id)
+                    instance._set_count_error(
+                        self.env._("Counting failed: %(error)s", error=error)
+                    )
+                    instance.next_count_date = fields.Date.context_today(
+                        self
+                    ) + relativedelta(days=1)
+                done += 1
+                remaining -= 1
+                if Cron._commit_progress(1, remaining=max(remaining, 0)) <= 0:
+                    return done
+            if not progressed:
+                break
+        return done
+
+    # ------------------------------------------------------------------
+    # Demo
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _demo_setup_database(self, instance_xmlid):
+        """The demo instance whose database is the demo database itself.
+
+        Makes a few customizations here (a server action with code, a manual
+        computed field), a technical user with an API key, allows exactly
+        this server's own address for this instance only, and makes the
+        first count (read through the ORM: no server answers during the
+        install). "Count database" then reads it through JSON-2.
+        """
+        instance = self.env.ref(instance_xmlid)
+        partner_model = self.env.ref("base.model_res_partner")
+        self.env["ir.actions.server"].create(
+            {
+                "name": "Solberga: flag customers without VAT number",
+                "state": "code",
+                "model_id": partner_model.id,
+                "code": "for partner in records:\n"
+                "    if partner.is_company and not partner.vat:\n"
+                "        partner['comment'] = 'VAT number missing'\n",
+            }
+        )
+        self.env["ir.model.fields"].with_context(studio=True).create(
+            {
+                "name": "x_studio_contact_count",
+                "field_description": "Contacts",
+                "model_id": partner_model.id,
+                "ttype": "integer",
+                "store": False,
+                "depends": "child_ids",
+                "compute": "for partner in self:\n"
+                "    partner['x_studio_contact_count'] = len(partner.child_ids)\n",
+            }
+        )
+        user = self.env["res.users"].create(
+            {
+                "name": "Support count (demo)",
+                "login": "support_count_demo",
+                "group_ids": [
+                    fields.Command.set(
+                        [
+                            self.env.ref("base.group_user").id,
+                            self.env.ref("base.group_system").id,
+                        ]
+                    )
+                ],
+            }
+        )
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(user)
+            ._generate(
+                scope="rpc",
+                name="Support database count (demo)",
+                expiration_date=fields.Datetime.now() + relativedelta(years=1),
+            )
+        )
+        port = tools.config.get("http_port") or 8069
+        instance.sudo().write(
+            {
+                "url": f"http://127.0.0.1:{port}",
+                "database_name": self.env.cr.dbname,
+                "count_database": True,
+                "demo_allowed_endpoint": f"127.0.0.1:{port}",
+            }
+        )
+        instance.sudo()._set_credentials(api_login=user.login, api_key=key)
+        cloc = db_cloc.count(db_cloc.read_customization(db_cloc.LocalReader(self.env)))
+        snapshot = (
+            self.env["support.cloc.snapshot"]
+            .sudo()
+            ._create_from_count(
+                instance.sudo(),
+                self.env.cr.dbname,
+                db_cloc.module_counts(cloc),
+                items=db_cloc.items(cloc),
+            )
+        )
+        snapshot._apply()
+        instance.next_count_date = fields.Date.context_today(self) + relativedelta(
+            months=1
+        )
+        return True

@@ -49,3 +49,24 @@ class TestDemoData(TransactionCase):
         self.assertEqual(planned.state, "planned")
         self.assertEqual(agreement.support_upgrades_left, 1)
         self.assertTrue(agreement.support_instance_ids.filtered("included_at_no_cost"))
+
+    def test_demo_customer_count_includes_its_database(self):
+        instance = self.env.ref("support_contract.instance_solberga_online_demo")
+        agreement = instance.agreement_id
+        self.assertEqual(instance.count_state, "ok")
+        self.assertGreater(instance.last_code_lines, 0)
+        repositories = agreement.support_repository_ids.filtered("active")
+        self.assertTrue(repositories)
+        self.assertEqual(
+            agreement.support_code_lines,
+            sum(repositories.mapped("last_code_lines")) + instance.last_code_lines,
+        )
+        self.assertIn(
+            "odoo/studio", instance.snapshot_ids.line_ids.mapped("module_name")
+        )
+        # Only this instance may reach the demo server; the policy stays closed.
+        self.assertFalse(
+            self.env["ir.config_parameter"].get_param(
+                "support_contract.allowed_networks"
+            )
+        )
