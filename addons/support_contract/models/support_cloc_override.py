@@ -58,24 +58,27 @@ class SupportClocOverride(models.Model):
         self.ensure_one()
         return self.instance_id or self.repository_id
 
-    @api.constrains("module_name", "repository_id")
+    @api.constrains("module_name", "repository_id", "instance_id")
     def _check_module_name(self):
         for override in self:
-            names = override.repository_id._support_counted_addons()
+            source = override._source()
+            names = set(
+                source._support_latest_snapshot().line_ids.mapped("module_name")
+            )
             if names and override.module_name not in names:
                 raise ValidationError(
                     self.env._(
                         "%(addon)s is not an addon of the last count of "
                         "%(repository)s. Choose one of: %(names)s.",
                         addon=override.module_name,
-                        repository=override.repository_id.display_name,
+                        repository=source.display_name,
                         names=", ".join(sorted(names)),
                     )
                 )
 
     def _reprice(self):
         """An override changes the price at once, from the applied count."""
-        self._reprice_repositories(self.repository_id)
+        self._reprice_sources(list(self.repository_id) + list(self.instance_id))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -107,7 +110,7 @@ class SupportClocOverride(models.Model):
         return res
 
     def unlink(self):
-        repositories = self.repository_id
+        sources = [override._source() for override in self]
         for override in self:
             override._source().message_post(
                 body=self.env._(
@@ -116,12 +119,13 @@ class SupportClocOverride(models.Model):
                 )
             )
         res = super().unlink()
-        self._reprice_repositories(repositories)
+        self._reprice_sources(sources)
         return res
 
     @api.model
-    def _reprice_repositories(self, repositories):
-        for repository in repositories:
-            applied = repository._support_latest_snapshot("applied")
+    def _reprice_sources(self, sources):
+        """Reprice repositories and databases from their applied counts."""
+        for source in sources:
+            applied = source._support_latest_snapshot("applied")
             if applied:
                 applied._reapply_overrides()

@@ -188,14 +188,15 @@ class SupportClocSnapshot(models.Model):
         return snapshot.with_env(self.env)
 
     def _reapply_overrides(self):
-        """This applied count again, with the repository's overrides of now.
+        """This applied count again, with its source's overrides of now.
 
         An override reprices at once: the count is kept as it was (history)
         and a copy dated now, with the addons not charged as they are now,
         becomes the applied count. Nothing happens when nothing changes.
         """
         self.ensure_one()
-        overrides = {o.module_name: o.reason for o in self.repository_id.override_ids}
+        source = self._source()
+        overrides = {o.module_name: o.reason for o in source.override_ids}
         if all(
             (line.module_name in overrides) == line.excluded
             and (overrides.get(line.module_name) or False)
@@ -208,7 +209,19 @@ class SupportClocSnapshot(models.Model):
             .create(
                 {
                     "repository_id": self.repository_id.id,
+                    "instance_id": self.instance_id.id,
                     "commit": self.commit,
+                    "item_ids": [
+                        fields.Command.create(
+                            {
+                                "module_name": item.module_name,
+                                "name": item.name,
+                                "code_lines": item.code_lines,
+                                "total_lines": item.total_lines,
+                            }
+                        )
+                        for item in self.item_ids
+                    ],
                     "line_ids": [
                         fields.Command.create(
                             {

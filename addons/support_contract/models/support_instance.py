@@ -557,6 +557,14 @@ class SupportInstance(models.Model):
                 )
             )
 
+    def _support_latest_snapshot(self, state=None):
+        """The database's latest count (of ``state`` when given)."""
+        self.ensure_one()
+        domain = [("instance_id", "=", self.id)]
+        if state:
+            domain.append(("state", "=", state))
+        return self.env["support.cloc.snapshot"].search(domain, limit=1)
+
     def action_view_snapshots(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

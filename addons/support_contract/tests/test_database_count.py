@@ -404,7 +404,7 @@ class TestInstanceDatabaseCount(SupportContractCommon, HttpCase):
             "not due again today",
         )
 
-    def test_module_override_and_drop_threshold_hold_for_a_database(self):
+    def test_module_override_reprices_a_database_at_once(self):
         self.set_key()
         self.count_as_support_user()
         first = self.instance.last_code_lines
@@ -412,7 +412,6 @@ class TestInstanceDatabaseCount(SupportContractCommon, HttpCase):
             lambda line: line.module_name == db_fixtures.MODULE
         ).code_lines
         self.assertGreater(module_lines, 0)
-        quantity = self.line_quantity()
         self.env["support.cloc.override"].with_user(self.support_manager).create(
             {
                 "instance_id": self.instance.id,
@@ -420,25 +419,19 @@ class TestInstanceDatabaseCount(SupportContractCommon, HttpCase):
                 "reason": "Vendor's module",
             }
         )
-        self.env["ir.config_parameter"].set_param(
-            "support_contract.cloc_max_drop_percent", "1"
-        )
-        self.count_as_support_user()
-        self.assertEqual(self.instance.count_state, "to_confirm")
-        self.assertEqual(self.line_quantity(), quantity, "waits for a person")
-        pending = self.instance.snapshot_ids.filtered(lambda s: s.state == "to_confirm")
-        line = pending.line_ids.filtered(
+        self.instance.invalidate_recordset()
+        self.assertEqual(self.instance.count_state, "ok")
+        self.assertEqual(self.instance.last_code_lines, first - module_lines)
+        applied = self.instance._support_latest_snapshot("applied")
+        line = applied.line_ids.filtered(
             lambda line: line.module_name == db_fixtures.MODULE
         )
         self.assertTrue(line.excluded)
         self.assertEqual(line.exclusion_reason, "Vendor's module")
-        with self.assertRaises(UserError):
-            self.instance.with_user(self.support_user).action_confirm_count()
-        self.instance.with_user(self.support_manager).action_confirm_count()
-        self.instance.invalidate_recordset()
-        self.assertEqual(self.instance.count_state, "ok")
-        self.assertEqual(self.instance.last_code_lines, first - module_lines)
         self.assertEqual(
             self.line_quantity(),
             pricing.code_line_quantity(first - module_lines, 10),
         )
+        # The next count keeps the module out.
+        self.count_as_support_user()
+        self.assertEqual(self.instance.last_code_lines, first - module_lines)
