@@ -412,10 +412,14 @@ class SaleSubscription(models.Model):
         """
         self.ensure_one()
         on_date = on_date or fields.Date.context_today(self)
-        product = product.with_company(self.company_id)
+        # In the agreement's company, whoever asks: the product's price is in
+        # that company's currency (a portal visitor's or another company's
+        # environment would convert it from the wrong currency).
+        company = self.company_id
+        product = product.with_company(company)
         if not self.pricelist_id:
             return product.lst_price
-        return self.pricelist_id._get_product_price(
+        return self.pricelist_id.with_company(company)._get_product_price(
             product, quantity or 1.0, currency=self.currency_id, date=on_date
         )
 

@@ -157,3 +157,31 @@ class TestHourlyDiscount(SupportContractCommon):
         )
         order.action_confirm()
         self.assertEqual(order.order_line.mapped("discount"), [2.0, 33.0])
+
+    def test_hourly_price_is_in_the_agreements_company_whoever_asks(self):
+        """A portal visitor's environment is in another company: the price of
+        an hour must not be converted from that company's currency."""
+        sek = self.env.ref("base.SEK")
+        sek.active = True
+        self.env["res.currency.rate"].create(
+            {"currency_id": sek.id, "rate": 10.3, "name": date(2026, 1, 1)}
+        )
+        swedish = self.env["res.company"].create(
+            {"name": "Svenska Partner AB", "currency_id": sek.id}
+        )
+        self.assertNotEqual(self.env.company.currency_id, sek)
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "SEK", "currency_id": sek.id, "company_id": swedish.id}
+        )
+        hour = self.hour_product.with_company(swedish)
+        hour.list_price = 1250
+        swedish.support_hourly_product_id = hour
+        agreement = self.start_agreement(
+            self.template_msa, self.customer, date(2026, 1, 1)
+        )
+        agreement.write({"company_id": swedish.id, "pricelist_id": pricelist.id})
+        price = self.env["sale.subscription"]._support_hourly_price(
+            self.contact, swedish, date(2026, 6, 1)
+        )
+        # 1,250 kr less the agreement's 15 %: no conversion from USD.
+        self.assertEqual(price, (1250.0, 15.0, 1062.5))
