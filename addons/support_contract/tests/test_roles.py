@@ -57,6 +57,26 @@ class TestRoles(CodeLineAgreementCommon):
         self.assertEqual(form.support_code_lines, 1000)
         self.assertEqual(form.support_repository_count, 1)
 
+    def test_accountant_sees_no_button_that_fails_on_an_agreement(self):
+        arch = (
+            self.env["sale.subscription"]
+            .with_user(self.accountant)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        for name in (
+            "action_close_subscription",
+            "action_open_pause_wizard",
+            "action_resume",
+        ):
+            self.assertNotIn(f'name="{name}"', arch)
+        self.assertIn('name="manual_invoice"', arch)
+        consultant_arch = (
+            self.env["sale.subscription"]
+            .with_user(self.support_user)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('name="action_close_subscription"', consultant_arch)
+
     def test_accountant_cannot_change_a_repository(self):
         with self.assertRaises(AccessError):
             self.repo.with_user(self.accountant).write({"branch": "other"})
