@@ -31,11 +31,11 @@
         "wizards/close_reason_wizard_views.xml",
     ],
     "demo": [
+        "demo/res_lang_demo.xml",
         "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/support_contract_demo.xml",
         "demo/support_repository_demo.xml",
-        "demo/res_lang_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["support_contract/static/src/tours/*.js"],
