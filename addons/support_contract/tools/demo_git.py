@@ -37,14 +37,6 @@ def init_repository(target):
     _git(target, "init", "--quiet", "--initial-branch=main")
 
 
-def commit_step(target, step, date=None):
-    """Lay the files of folder ``step`` over the work tree and commit them."""
-    shutil.copytree(step, target, dirs_exist_ok=True)
-    _git(target, "add", "--all")
-    _git(target, "commit", "--quiet", "-m", f"Step {os.path.basename(step)}", date=date)
-    return _git(target, "rev-parse", "HEAD")
-
-
 def addon_files(source):
     """The files of the addon folder ``source``, relative paths, in the order
     a customer would have written them: manifest and inits first, then the
