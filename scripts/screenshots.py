@@ -190,7 +190,9 @@ class Chromium:
 
     def send(self, method, **params):
         self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        self.ws.send(
+            json.dumps({"id": self.next_id, "method": method, "params": params})
+        )
         while True:
             message = json.loads(self.ws.receive())
             if message.get("id") == self.next_id:
@@ -248,8 +250,19 @@ def pdf_to_png(pdf, target):
         with open(source, "wb") as handle:
             handle.write(pdf)
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
-             source, os.path.join(folder, "page")],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                source,
+                os.path.join(folder, "page"),
+            ],
             check=True,
         )
         shutil.move(os.path.join(folder, "page.png"), target)
@@ -280,9 +293,11 @@ def main():
         fields=["invoice_line_ids"],
         order="invoice_date desc",
     )
-    invoices = [
-        max(invoices, key=lambda row: len(row["invoice_line_ids"]))["id"]
-    ] if invoices else []
+    invoices = (
+        [max(invoices, key=lambda row: len(row["invoice_line_ids"]))["id"]]
+        if invoices
+        else []
+    )
 
     anna = Session(args.url, args.db, "anna@nordkust.example", "portal")
     consultant = Session(args.url, args.db, "consultant", "consultant")

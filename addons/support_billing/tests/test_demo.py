@@ -74,13 +74,18 @@ class TestDemo(TransactionCase):
             ]
         )
         self.assertGreaterEqual(len(invoices), 12)
-        months = {(m.support_period_start.year, m.support_period_start.month)
-                  for m in invoices}
+        months = {
+            (m.support_period_start.year, m.support_period_start.month)
+            for m in invoices
+        }
         self.assertGreaterEqual(len(months), 12)
         for invoice in invoices:
             self.assertTrue(invoice.amount_untaxed)
             self.assertAlmostEqual(
-                invoice.amount_tax, invoice.amount_untaxed * 0.25, delta=1, msg="25 % VAT"
+                invoice.amount_tax,
+                invoice.amount_untaxed * 0.25,
+                delta=1,
+                msg="25 % VAT",
             )
             self.assertEqual(
                 invoice.invoice_payment_term_id,
@@ -113,9 +118,7 @@ class TestDemo(TransactionCase):
         self.assertEqual(declined.scope, "billable")
         self.assertEqual(declined.approval_state, "declined")
         self.assertFalse(
-            self.env["account.move.line"].search(
-                [("name", "ilike", declined.number)]
-            )
+            self.env["account.move.line"].search([("name", "ilike", declined.number)])
         )
         self.assertEqual(approved.approval_state, "approved")
         self.assertTrue(approved.timesheet_ids.support_invoice_line_id)

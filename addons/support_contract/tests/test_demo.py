@@ -92,7 +92,9 @@ class TestDemoData(TransactionCase):
         lines = counts.mapped("billable_code_lines")
         self.assertLess(max(lines), 6000)
         drops = [
-            (old, new) for old, new in zip(lines, lines[1:]) if new < old * 0.7
+            (old, new)
+            for old, new in zip(lines, lines[1:], strict=False)
+            if new < old * 0.7
         ]
         self.assertEqual(len(drops), 1, lines)
         self.assertEqual(set(counts.mapped("state")), {"applied"})

@@ -48,7 +48,9 @@ def addon_files(source):
             if name.endswith((".pyc", ".pyo")):
                 continue
             files.append(os.path.relpath(os.path.join(root, name), source))
-    first = [f for f in files if os.path.basename(f) in ("__manifest__.py", "__init__.py")]
+    first = [
+        f for f in files if os.path.basename(f) in ("__manifest__.py", "__init__.py")
+    ]
     return first + [f for f in files if f not in first]
 
 

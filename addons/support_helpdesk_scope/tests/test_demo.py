@@ -44,9 +44,11 @@ class TestDemo(TransactionCase):
         created = tickets.mapped("create_date")
         self.assertGreater((max(created) - min(created)).days, 300)
         self.assertLessEqual(max(created), fields.Datetime.now())
-        staff = self.env.ref("support_contract.user_consultant_demo") | self.env.ref(
-            "support_contract.user_manager_demo"
-        ) | self.env.ref("support_helpdesk_scope.user_agent_demo")
+        staff = (
+            self.env.ref("support_contract.user_consultant_demo")
+            | self.env.ref("support_contract.user_manager_demo")
+            | self.env.ref("support_helpdesk_scope.user_agent_demo")
+        )
         self.assertEqual(tickets.user_id, staff)
         self.assertFalse(tickets.filtered(lambda t: t.closed and not t.closed_date))
 
@@ -67,7 +69,9 @@ class TestDemo(TransactionCase):
         lines = self._tickets().timesheet_ids
         today = fields.Date.context_today(lines)
         self.assertTrue(all(line.date <= today for line in lines))
-        self.assertGreaterEqual(len({(d.year, d.month) for d in lines.mapped("date")}), 8)
+        self.assertGreaterEqual(
+            len({(d.year, d.month) for d in lines.mapped("date")}), 8
+        )
         self.assertEqual(
             lines.employee_id.user_id,
             self.env.ref("support_contract.user_consultant_demo")
