@@ -88,3 +88,18 @@ class TestDemo(TransactionCase):
         )
         self.assertTrue(declined.closed)
         self.assertFalse(declined.timesheet_ids)
+
+    def test_ticket_chatter_dated_when_it_happened(self):
+        ticket = self.env.ref("support_helpdesk_scope.ticket_nordkust_how_to_demo")
+        # the notes and the tracking of the ticket; the assignment emails to
+        # the staff went out at install time
+        messages = ticket.message_ids.filtered(
+            lambda m: m.message_type != "email_outgoing"
+        )
+        self.assertTrue(messages)
+        self.assertEqual({m.date.date() for m in messages}, {ticket.create_date.date()})
+        declined = self.env.ref("support_helpdesk_scope.ticket_solberga_labels_demo")
+        answer = declined.message_ids.filtered(
+            lambda m: m.author_id == declined.approval_partner_id
+        )
+        self.assertEqual(answer.date, declined.approval_date)
