@@ -34,12 +34,12 @@
         "wizards/support_quote_wizard_views.xml",
     ],
     "demo": [
+        "demo/res_lang_demo.xml",
         "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/support_contract_demo.xml",
         "demo/support_repository_demo.xml",
         "demo/sale_order_demo.xml",
-        "demo/res_lang_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["support_contract/static/src/tours/*.js"],

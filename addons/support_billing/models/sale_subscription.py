@@ -745,12 +745,14 @@ class SaleSubscription(models.Model):
     def _demo_invoice_history(self, months=3):
         """Demo: invoice the demo agreements' last months, posted; the oldest
         invoice of one agreement is then credited in full (Odoo's reversal
-        wizard, the credit note posted) and its period invoiced again."""
+        wizard, the credit note posted) and its period invoiced again. The
+        invoices already due are paid (Odoo's payment wizard), each a few days
+        before it fell due."""
         today = fields.Date.context_today(self)
         first = today - relativedelta(months=months)
         posted = self.env["account.move"]
         company = self.env.ref("support_contract.company_demo")
-        thirty_days = self.env.ref("account.account_payment_term_30days")
+        thirty_days = self.env.ref("support_contract.payment_term_30_net_demo")
         for agreement in self.search([("company_id", "=", company.id)]):
             customer = agreement.partner_id.commercial_partner_id.with_company(company)
             if not customer.property_payment_term_id:
@@ -782,9 +784,19 @@ class SaleSubscription(models.Model):
             )
             wizard.refund_moves()
             wizard.new_move_ids.action_post()
-            credited.subscription_id._support_invoice_due(today).filtered(
+            again = credited.subscription_id._support_invoice_due(today).filtered(
                 lambda m: m.support_period_start == credited.support_period_start
-            ).action_post()
+            )
+            again.action_post()
+            posted |= again
+        for invoice in posted.filtered(
+            lambda m: m.payment_state == "not_paid" and m.invoice_date_due < today
+        ).sorted("invoice_date"):
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create(
+                {"payment_date": invoice.invoice_date_due - relativedelta(days=3)}
+            )._create_payments()
         return True
 
     def _support_report_failure(self, message):

@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 
@@ -62,3 +63,62 @@ class TestDemo(TransactionCase):
         self.assertTrue(invoices)
         for invoice in invoices:
             self.assertGreater(invoice.invoice_date_due, invoice.invoice_date)
+
+    def test_a_year_of_invoices_with_vat_the_due_ones_paid(self):
+        agreement = self.env.ref("support_contract.agreement_nordkust_msa_demo")
+        invoices = self.env["account.move"].search(
+            [
+                ("subscription_id", "=", agreement.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+            ]
+        )
+        self.assertGreaterEqual(len(invoices), 12)
+        months = {
+            (m.support_period_start.year, m.support_period_start.month)
+            for m in invoices
+        }
+        self.assertGreaterEqual(len(months), 12)
+        for invoice in invoices:
+            self.assertTrue(invoice.amount_untaxed)
+            self.assertAlmostEqual(
+                invoice.amount_tax,
+                invoice.amount_untaxed * 0.25,
+                delta=1,
+                msg="25 % VAT",
+            )
+            self.assertEqual(
+                invoice.invoice_payment_term_id,
+                self.env.ref("support_contract.payment_term_30_net_demo"),
+            )
+        today = fields.Date.context_today(agreement)
+        company = agreement.company_id
+        due = self.env["account.move"].search(
+            [
+                ("company_id", "=", company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("invoice_date_due", "<", today),
+                ("payment_state", "!=", "reversed"),
+            ]
+        )
+        self.assertTrue(due)
+        self.assertLessEqual(set(due.mapped("payment_state")), {"paid", "in_payment"})
+        self.assertTrue(due.matched_payment_ids, "paid by registered payments")
+
+    def test_upgrade_done_last_year_was_invoiced_with_its_fee(self):
+        upgrade = self.env.ref("support_contract.upgrade_nordkust_done_demo")
+        line = upgrade.fee_invoice_line_id
+        self.assertEqual(line.move_id.state, "posted")
+        self.assertEqual(line.price_subtotal, 12500)
+
+    def test_declined_ticket_is_not_billed_the_approved_one_is(self):
+        declined = self.env.ref("support_helpdesk_scope.ticket_solberga_labels_demo")
+        approved = self.env.ref("support_helpdesk_scope.ticket_solberga_config_demo")
+        self.assertEqual(declined.scope, "billable")
+        self.assertEqual(declined.approval_state, "declined")
+        self.assertFalse(
+            self.env["account.move.line"].search([("name", "ilike", declined.number)])
+        )
+        self.assertEqual(approved.approval_state, "approved")
+        self.assertTrue(approved.timesheet_ids.support_invoice_line_id)

@@ -1,3 +1,4 @@
+import datetime
 import logging
 import os
 import time
@@ -7,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools.misc import file_path
+from odoo.modules import get_module_path
 
 from ..tools import cloc_count, demo_git, git_repo
 
@@ -808,43 +809,58 @@ class SupportRepository(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _demo_setup_repositories(self, specs):
+    def _demo_setup_repositories(self, specs, months=12):
         """Real git repositories for the demo, counted month by month.
 
-        ``specs``: [(folder under demo/repositories, agreement xmlid, name,
-        {addon: reason not charged})]. Each numbered step folder becomes one
-        commit, counted as if a month apart, so the demo shows a history.
+        ``specs``: [(folder, agreement xmlid, repository name, {addon: reason
+        not charged}, [(customer addon, Odoo addon it is copied from, first
+        month, full month, last month or None)])]. The customer addons are
+        copies of Odoo Community addons of this server (never shipped in the
+        repository), laid out in ``months`` monthly commits, each counted as
+        of its month. A count that dropped more than allowed is confirmed by
+        the demo Support Manager.
         """
         # The demo's repositories are local paths under the demo folder: they
         # are allowed by their place, the parameter stays off.
         base = self._demo_base()
-        now = fields.Datetime.now()
-        for folder, agreement_xmlid, name, overrides in specs:
-            source = file_path(f"support_contract/demo/repositories/{folder}")
-            steps = sorted(
-                os.path.join(source, step)
-                for step in os.listdir(source)
-                if os.path.isdir(os.path.join(source, step))
-            )
-            target = os.path.join(base, folder)
-            demo_git.init_repository(target)
-            agreement = self.env.ref(agreement_xmlid)
-            repo = self.create(
-                {"name": name, "agreement_id": agreement.id, "url": target}
-            )
-            for module_name, reason in overrides.items():
-                self.env["support.cloc.override"].create(
-                    {
-                        "repository_id": repo.id,
-                        "module_name": module_name,
-                        "reason": reason,
-                    }
+        today = fields.Date.context_today(self)
+        manager = self.env.ref("support_contract.user_manager_demo")
+        Message = self.env["mail.message"].sudo()
+        with cloc_count.WorkerPool() as pool:
+            for folder, agreement_xmlid, name, overrides, addons in specs:
+                addons = [
+                    (target, get_module_path(source), first, full, last)
+                    for target, source, first, full, last in addons
+                    if get_module_path(source)
+                ]
+                target = os.path.join(base, folder)
+                demo_git.init_repository(target)
+                agreement = self.env.ref(agreement_xmlid)
+                repo = self.create(
+                    {"name": name, "agreement_id": agreement.id, "url": target}
                 )
-            for index, step in enumerate(steps):
-                when = now - relativedelta(months=len(steps) - 1 - index)
-                demo_git.commit_step(target, step, date=when.isoformat())
-                snapshot = repo._count()
-                snapshot.date = when
-                repo.last_count_date = when
-            repo.next_count_date = self._next_count_date()
+                for module_name, reason in overrides.items():
+                    self.env["support.cloc.override"].create(
+                        {
+                            "repository_id": repo.id,
+                            "module_name": module_name,
+                            "reason": reason,
+                        }
+                    )
+                for month in range(1, months + 1):
+                    day = today + relativedelta(months=month - months, day=1)
+                    when = datetime.datetime.combine(day, datetime.time(5, 0))
+                    last_message = Message.search([], order="id desc", limit=1).id
+                    demo_git.lay_out_month(target, addons, month)
+                    demo_git.commit_all(
+                        target, f"{name}: work of {day:%Y-%m}", date=when.isoformat()
+                    )
+                    snapshot = repo._count(pool=pool)
+                    snapshot.sudo().date = when
+                    if repo.state == "to_confirm":
+                        repo.with_user(manager).action_confirm_count()
+                    repo.last_count_date = when
+                    # The chatter of that month, dated when it happened.
+                    Message.search([("id", ">", last_message)]).write({"date": when})
+                repo.next_count_date = today + relativedelta(months=1, day=1)
         return True

@@ -1,6 +1,0 @@
-{
-    "name": "Vendored web theme",
-    "version": "18.0.1.0.0",
-    "license": "LGPL-3",
-    "depends": ["web"],
-}

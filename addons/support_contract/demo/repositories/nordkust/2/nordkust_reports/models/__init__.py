@@ -1,1 +1,0 @@
-from . import delivery_route

@@ -1,1 +1,0 @@
-from . import timber_grade
