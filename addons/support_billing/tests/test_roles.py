@@ -79,3 +79,27 @@ class TestAccountantScreens(SupportBillingCommon, HttpCase):
         self.assertEqual(len(invoice), 1)
         self.assertEqual(invoice.state, "posted")
         self.assertEqual(invoice.amount_total, 6125.0)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementAsAccountant(SupportBillingCommon):
+    def render(self, invoice):
+        html, _type = (
+            self.env["ir.actions.report"]
+            .with_user(self.accountant)
+            ._render_qweb_html("support_billing.report_support_statement", invoice.ids)
+        )
+        return html.decode()
+
+    def test_statement_explains_the_fixed_fee_in_the_customers_language(self):
+        with freeze_time("2026-10-15"):
+            action = self.agreement.with_user(self.accountant).manual_invoice()
+        invoice = self.env["account.move"].browse(action["res_id"])
+        html = self.render(invoice)
+        self.assertIn("Monthly fees", html)
+        self.assertIn(self.monthly_product.name, html)
+        self.env["res.lang"]._activate_lang("sv_SE")
+        self.customer.lang = "sv_SE"
+        html = self.render(invoice)
+        self.assertIn("Månadsavgifter", html)
+        self.assertNotIn("Monthly fees", html)
