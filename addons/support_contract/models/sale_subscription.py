@@ -348,7 +348,13 @@ class SaleSubscription(models.Model):
             "support_contract.mail_template_code_lines_changed",
             raise_if_not_found=False,
         )
-        if template and self.partner_id.email:
+        # The count email says "we counted": not sent when only the addons
+        # not charged changed (the portal shows them, with their reason).
+        if (
+            template
+            and self.partner_id.email
+            and not self.env.context.get("support_override_reprice")
+        ):
             self.with_context(support_code_line_change=facts).message_post_with_source(
                 template,
                 message_type="comment",

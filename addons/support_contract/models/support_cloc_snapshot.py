@@ -250,7 +250,7 @@ class SupportClocSnapshot(models.Model):
             )
             .with_env(self.env)
         )
-        copy._apply()
+        copy.with_context(support_override_reprice=True)._apply()
         return copy
 
     def _apply(self):

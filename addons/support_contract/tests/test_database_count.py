@@ -10,7 +10,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tests import HOST, HttpCase, get_db_name, tagged
 from odoo.tools import cloc as odoo_cloc
 from odoo.tools import config

@@ -181,6 +181,14 @@ class TestOverridesAndCustomerLanguage(CodeLineAgreementCommon):
 
     def test_override_reprices_at_once_and_removing_it_charges_again(self):
         self.assertEqual(self.quantity(), 8)
+        self.customer.email = "it@kund-ett.example"
+
+        def emails():
+            return self.agreement.message_ids.filtered(
+                lambda m: self.customer in m.partner_ids
+            )
+
+        before = emails()
         Override = self.env["support.cloc.override"].with_user(self.support_manager)
         override = Override.create(
             {
@@ -190,6 +198,9 @@ class TestOverridesAndCustomerLanguage(CodeLineAgreementCommon):
             }
         )
         self.assertEqual(self.quantity(), 5, "no wait for the next count")
+        self.assertEqual(
+            emails(), before, "no 'we counted your code' email: nothing was counted"
+        )
         self.assertEqual(self.repo.last_code_lines, 450)
         latest = self.repo._support_latest_snapshot()
         self.assertEqual(latest.state, "applied")
