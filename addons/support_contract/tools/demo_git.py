@@ -78,6 +78,12 @@ def lay_out_month(target, addons, month):
             shutil.copy2(os.path.join(source, relative), destination)
 
 
+def commit_step(target, step, date=None):
+    """Lay the files of folder ``step`` over the work tree and commit them."""
+    shutil.copytree(step, target, dirs_exist_ok=True)
+    return commit_all(target, f"Step {os.path.basename(step)}", date=date)
+
+
 def commit_all(target, message, date=None):
     """Commit the work tree of ``target`` as it is; its commit id."""
     _git(target, "add", "--all")
