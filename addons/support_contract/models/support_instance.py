@@ -1,6 +1,5 @@
 import logging
 
-import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models, tools
@@ -25,7 +24,7 @@ CRON_BATCH = 10
 class SupportInstance(models.Model):
     _name = "support.instance"
     _description = "Customer instance"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "support.counted.source"]
     _order = "partner_id, environment, name"
 
     name = fields.Char(required=True, tracking=True)
@@ -603,48 +602,11 @@ class SupportInstance(models.Model):
 
     @api.model
     def _count_due_databases(self, batch=CRON_BATCH):
-        """Count due databases one by one, each committed on its own (as
-        the repositories: locked, next date moved before the commit)."""
-        Cron = self.env["ir.cron"]
-        domain = self._due_domain()
-        done = 0
-        while True:
-            candidates = self.search(domain, limit=batch, order="next_count_date, id")
-            if not candidates:
-                break
-            remaining = self.search_count(domain)
-            Cron._commit_progress(remaining=remaining)
-            progressed = False
-            for instance in candidates:
-                try:
-                    with tools.mute_logger("odoo.sql_db"):
-                        instance = instance.try_lock_for_update()
-                    instance = instance.filtered_domain(domain)
-                except psycopg2.errors.SerializationFailure:
-                    self.env.cr.rollback()
-                    continue
-                if not instance:
-                    continue
-                progressed = True
-                try:
-                    instance._count()
-                    instance.next_count_date = instance._next_count_date_after_count()
-                except Exception as error:  # noqa: BLE001 one instance only
-                    self.env.cr.rollback()
-                    _logger.exception("Counting instance %s failed", instance.id)
-                    instance._set_count_error(
-                        self.env._("Counting failed: %(error)s", error=error)
-                    )
-                    instance.next_count_date = fields.Date.context_today(
-                        self
-                    ) + relativedelta(days=1)
-                done += 1
-                remaining -= 1
-                if Cron._commit_progress(1, remaining=max(remaining, 0)) <= 0:
-                    return done
-            if not progressed:
-                break
-        return done
+        """Count the due databases (see support.counted.source)."""
+        return self._count_due(lambda instance: instance._count(), batch)
+
+    def _count_failed(self, message):
+        self._set_count_error(message)
 
     # ------------------------------------------------------------------
     # Demo

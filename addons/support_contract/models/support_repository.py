@@ -3,7 +3,6 @@ import logging
 import os
 import time
 
-import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models, tools
@@ -35,7 +34,7 @@ CRON_BATCH = 10
 class SupportRepository(models.Model):
     _name = "support.repository"
     _description = "Customer repository"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "support.counted.source"]
     _order = "agreement_id, name, id"
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False)
@@ -750,59 +749,13 @@ class SupportRepository(models.Model):
 
     @api.model
     def _count_due_repositories(self, batch=CRON_BATCH):
-        """Count due repositories one by one, each committed on its own.
-
-        A repository is locked while counted (two runs never count the same
-        one) and its next date is moved before the commit, so a run killed at
-        any point, or run twice, counts nothing twice and goes on with the rest.
-        """
-        Cron = self.env["ir.cron"]
-        domain = self._due_domain()
-        done = 0
+        """Count the due repositories (see support.counted.source), with one
+        pool of worker processes for the whole run."""
         with cloc_count.WorkerPool() as pool:
-            while True:
-                candidates = self.search(
-                    domain, limit=batch, order="next_count_date, id"
-                )
-                if not candidates:
-                    break
-                remaining = self.search_count(domain)
-                # Odoo's transactions are REPEATABLE READ: each lock below
-                # opens a transaction of its own, so it sees what other runs
-                # committed since the search.
-                Cron._commit_progress(remaining=remaining)
-                progressed = False
-                for repo in candidates:
-                    try:
-                        with tools.mute_logger("odoo.sql_db"):
-                            repo = repo.try_lock_for_update()
-                        repo = repo.filtered_domain(domain)
-                    except psycopg2.errors.SerializationFailure:
-                        # Another run committed this repository just now.
-                        self.env.cr.rollback()
-                        continue
-                    if not repo:
-                        continue
-                    progressed = True
-                    try:
-                        repo._count(pool=pool)
-                        repo.next_count_date = repo._next_count_date_after_count()
-                    except Exception as error:  # noqa: BLE001 one repository only
-                        self.env.cr.rollback()
-                        _logger.exception("Counting repository %s failed", repo.id)
-                        repo._set_error(
-                            self.env._("Counting failed: %(error)s", error=error)
-                        )
-                        repo.next_count_date = fields.Date.context_today(
-                            self
-                        ) + relativedelta(days=1)
-                    done += 1
-                    remaining -= 1
-                    if Cron._commit_progress(1, remaining=max(remaining, 0)) <= 0:
-                        return done
-                if not progressed:
-                    break
-        return done
+            return self._count_due(lambda repo: repo._count(pool=pool), batch)
+
+    def _count_failed(self, message):
+        self._set_error(message)
 
     # ------------------------------------------------------------------
     # Demo

@@ -1,0 +1,73 @@
+import logging
+
+import psycopg2
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields, models, tools
+
+_logger = logging.getLogger(__name__)
+
+
+class SupportCountedSource(models.AbstractModel):
+    """What repositories and customer databases share: the monthly count run.
+
+    A source has ``next_count_date``, ``_due_domain()``,
+    ``_next_count_date_after_count()`` and ``_count_failed(message)``.
+    """
+
+    _name = "support.counted.source"
+    _description = "Source of a code-line count"
+
+    def _count_due(self, count_one, batch):
+        """Count the due sources one by one, each committed on its own.
+
+        A source is locked while counted (two runs never count the same one)
+        and its next date is moved before the commit, so a run killed at any
+        point, or run twice, counts nothing twice and goes on with the rest.
+        ``count_one(source)`` counts one source; a failure is reported on
+        it, retried the next day, and the run goes on.
+        """
+        Cron = self.env["ir.cron"]
+        domain = self._due_domain()
+        done = 0
+        while True:
+            candidates = self.search(domain, limit=batch, order="next_count_date, id")
+            if not candidates:
+                break
+            remaining = self.search_count(domain)
+            # Odoo's transactions are REPEATABLE READ: each lock below opens
+            # a transaction of its own, so it sees what other runs committed
+            # since the search.
+            Cron._commit_progress(remaining=remaining)
+            progressed = False
+            for source in candidates:
+                try:
+                    with tools.mute_logger("odoo.sql_db"):
+                        source = source.try_lock_for_update()
+                    source = source.filtered_domain(domain)
+                except psycopg2.errors.SerializationFailure:
+                    # Another run committed this source just now.
+                    self.env.cr.rollback()
+                    continue
+                if not source:
+                    continue
+                progressed = True
+                try:
+                    count_one(source)
+                    source.next_count_date = source._next_count_date_after_count()
+                except Exception as error:  # noqa: BLE001 one source only
+                    self.env.cr.rollback()
+                    _logger.exception("Counting %s failed", source)
+                    source._count_failed(
+                        self.env._("Counting failed: %(error)s", error=error)
+                    )
+                    source.next_count_date = fields.Date.context_today(
+                        self
+                    ) + relativedelta(days=1)
+                done += 1
+                remaining -= 1
+                if Cron._commit_progress(1, remaining=max(remaining, 0)) <= 0:
+                    return done
+            if not progressed:
+                break
+        return done
