@@ -56,6 +56,7 @@ DEMO_LOGINS = (
     ("Helpdesk agent", "agent", "agent"),
     ("customer Nordkust Logistik AB (portal)", "anna@nordkust.example", "portal"),
     ("customer Solberga Trä AB (portal)", "erik@solberga.example", "portal"),
+    ("prospect Björkdal El AB (portal, a quote)", "maja@bjorkdal-el.example", "portal"),
 )
 
 # The project's own set-up when the chosen Python has no Odoo 19.0 (all in

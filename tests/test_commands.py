@@ -121,6 +121,7 @@ def test_make_run_start_message_names_every_demo_login():
         ("agent", "agent"),
         ("anna@nordkust.example", "portal"),
         ("erik@solberga.example", "portal"),
+        ("maja@bjorkdal-el.example", "portal"),
     ):
         assert f"{login} / {password}" in message
 
