@@ -368,9 +368,9 @@ class SaleSubscription(models.Model):
 
         Per active source (repository, or instance whose database is
         counted), its last count applied before that day; a source not
-        counted by then has none. When no count at all was
-        applied before that day, the current counts: the first count sets
-        the price from the start.
+        counted by then has none. When no count at all was applied before
+        that day, the first counts: the first count sets the price from the
+        start (a period before it is never billed at a later count).
         """
         self.ensure_one()
         repositories = self.support_repository_ids.filtered("active")
@@ -378,7 +378,7 @@ class SaleSubscription(models.Model):
         if not repositories and not instances:
             return {}
         began = fields.Datetime.to_datetime(day)
-        before, latest = {}, {}
+        before, first = {}, {}
         for snapshot in (
             self.env["support.cloc.snapshot"]
             .sudo()
@@ -393,10 +393,10 @@ class SaleSubscription(models.Model):
             )
         ):
             source = snapshot._source()
-            latest.setdefault(source, snapshot)
+            first[source] = snapshot  # newest first: the last one is the first
             if snapshot.date < began:
                 before.setdefault(source, snapshot)
-        return before or latest
+        return before or first
 
     def _support_code_line_quantity_on(self, day):
         """The code-line quantity in force when ``day`` began; None without

@@ -236,3 +236,59 @@ class TestOverridesAndCustomerLanguage(CodeLineAgreementCommon):
         self.assertTrue(mail)
         self.assertIn("kodrader", mail.body)
         self.assertNotIn("code lines", mail.body)
+
+
+@tagged("post_install", "-at_install")
+class TestAgreementFromAnOrder(SupportContractCommon):
+    def test_agreement_from_an_order_is_in_the_orders_company(self):
+        """A customer signing on the portal is in the site's default company:
+        the agreement still belongs to the order's company."""
+        other = self.env["res.company"].create({"name": "Annat Bolag AB"})
+        product = self.env["product.product"].create(
+            {
+                "name": "Monthly fee (order)",
+                "type": "service",
+                "list_price": 100,
+                "subscribable": True,
+                "subscription_template_id": self.template_plain.id,
+                "company_id": False,
+            }
+        )
+        order = (
+            self.env["sale.order"]
+            .with_company(other)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": other.id,
+                    "order_line": [(0, 0, {"product_id": product.id})],
+                }
+            )
+        )
+        # Confirmed from an environment whose current company is another.
+        order.with_context(
+            allowed_company_ids=[self.env.company.id, other.id]
+        ).action_confirm()
+        self.assertEqual(order.subscription_ids.company_id, other)
+
+
+@tagged("post_install", "-at_install")
+class TestCodeLinesInForce(CodeLineAgreementCommon):
+    def test_a_period_before_the_first_count_is_priced_by_the_first_count(self):
+        repo = self.new_repository(addon_files("kund_sales", 500))
+        with freeze_time("2026-03-01 10:00:00"):
+            repo.action_count_lines()
+        self.fixture.commit(addon_files("kund_sales", 900))
+        with freeze_time("2026-06-01 10:00:00"):
+            repo.action_count_lines()
+        # February began before any count: the first count (5 blocks), never
+        # today's (9 blocks).
+        self.assertEqual(
+            self.agreement._support_code_line_quantity_on(date(2026, 2, 1)), 5
+        )
+        self.assertEqual(
+            self.agreement._support_code_line_quantity_on(date(2026, 5, 1)), 5
+        )
+        self.assertEqual(
+            self.agreement._support_code_line_quantity_on(date(2026, 7, 1)), 9
+        )
