@@ -379,9 +379,9 @@ class SaleOrder(models.Model):
         # subscription_oca creates it in the current company: an agreement
         # belongs to its order's company, whoever confirms the order (a
         # customer signing on the portal is in the site's default company).
-        return super(
-            SaleOrder, self.with_company(self.company_id)
-        ).create_subscription(lines, subscription_tmpl)
+        return super(SaleOrder, self.with_company(self.company_id)).create_subscription(
+            lines, subscription_tmpl
+        )
 
     def action_confirm(self):
         self._support_check_quote_fresh()

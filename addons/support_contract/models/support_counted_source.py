@@ -4,6 +4,7 @@ import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models, tools
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -11,12 +12,57 @@ _logger = logging.getLogger(__name__)
 class SupportCountedSource(models.AbstractModel):
     """What repositories and customer databases share: the monthly count run.
 
-    A source has ``next_count_date``, ``_due_domain()``,
-    ``_next_count_date_after_count()`` and ``_count_failed(message)``.
+    A source has ``next_count_date``, ``snapshot_ids``, ``_due_domain()``,
+    ``_next_count_date_after_count()`` and ``_count_failed(message)``; its
+    counts point at it with the field ``_count_source_field``.
     """
 
     _name = "support.counted.source"
     _description = "Source of a code-line count"
+    _count_source_field = None
+
+    def _support_latest_snapshot(self, state=None):
+        """The source's latest count (of ``state`` when given)."""
+        self.ensure_one()
+        domain = [(self._count_source_field, "=", self.id)]
+        if state:
+            domain.append(("state", "=", state))
+        return self.env["support.cloc.snapshot"].search(domain, limit=1)
+
+    def action_view_snapshots(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_contract.support_cloc_snapshot_action"
+        )
+        action["domain"] = [(self._count_source_field, "=", self.id)]
+        return action
+
+    def action_confirm_count(self):
+        """A count that dropped more than allowed becomes the applied one."""
+        if not self.env.user.has_group("support_contract.group_support_manager"):
+            raise UserError(
+                self.env._(
+                    "Only a Support Manager can confirm a count that dropped more "
+                    "than allowed: ask one to check it."
+                )
+            )
+        for source in self:
+            snapshot = source.snapshot_ids.filtered(lambda s: s.state == "to_confirm")[
+                :1
+            ]
+            if not snapshot:
+                raise UserError(
+                    self.env._(
+                        "%(source)s has no count to confirm.",
+                        source=source.display_name,
+                    )
+                )
+            snapshot._apply()
+            source.activity_ids.action_feedback(
+                feedback=self.env._(
+                    "Count confirmed by %(user)s.", user=self.env.user.name
+                )
+            )
 
     def _count_due(self, count_one, batch):
         """Count the due sources one by one, each committed on its own.

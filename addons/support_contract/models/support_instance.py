@@ -25,6 +25,7 @@ class SupportInstance(models.Model):
     _name = "support.instance"
     _description = "Customer instance"
     _inherit = ["mail.thread", "mail.activity.mixin", "support.counted.source"]
+    _count_source_field = "instance_id"
     _order = "partner_id, environment, name"
 
     name = fields.Char(required=True, tracking=True)
@@ -529,48 +530,6 @@ class SupportInstance(models.Model):
             instance._count()
             instance.next_count_date = instance._next_count_date_after_count()
         return True
-
-    def action_confirm_count(self):
-        if not self.env.user.has_group(MANAGER_GROUP):
-            raise UserError(
-                self.env._(
-                    "Only a Support Manager can confirm a count that dropped more "
-                    "than allowed: ask one to check it."
-                )
-            )
-        for instance in self:
-            snapshot = instance.snapshot_ids.filtered(
-                lambda s: s.state == "to_confirm"
-            )[:1]
-            if not snapshot:
-                raise UserError(
-                    self.env._(
-                        "%(instance)s has no count to confirm.",
-                        instance=instance.display_name,
-                    )
-                )
-            snapshot._apply()
-            instance.activity_ids.action_feedback(
-                feedback=self.env._(
-                    "Count confirmed by %(user)s.", user=self.env.user.name
-                )
-            )
-
-    def _support_latest_snapshot(self, state=None):
-        """The database's latest count (of ``state`` when given)."""
-        self.ensure_one()
-        domain = [("instance_id", "=", self.id)]
-        if state:
-            domain.append(("state", "=", state))
-        return self.env["support.cloc.snapshot"].search(domain, limit=1)
-
-    def action_view_snapshots(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "support_contract.support_cloc_snapshot_action"
-        )
-        action["domain"] = [("instance_id", "=", self.id)]
-        return action
 
     def _next_count_date_after_count(self):
         self.ensure_one()

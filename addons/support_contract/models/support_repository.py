@@ -35,6 +35,7 @@ class SupportRepository(models.Model):
     _name = "support.repository"
     _description = "Customer repository"
     _inherit = ["mail.thread", "mail.activity.mixin", "support.counted.source"]
+    _count_source_field = "repository_id"
     _order = "agreement_id, name, id"
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False)
@@ -257,14 +258,6 @@ class SupportRepository(models.Model):
         """Names of the addons of the last count (empty before any count)."""
         self.ensure_one()
         return set(self._support_latest_snapshot().line_ids.mapped("module_name"))
-
-    def _support_latest_snapshot(self, state=None):
-        """The repository's latest count (of ``state`` when given)."""
-        self.ensure_one()
-        domain = [("repository_id", "=", self.id)]
-        if state:
-            domain.append(("state", "=", state))
-        return self.env["support.cloc.snapshot"].search(domain, limit=1)
 
     @api.depends("snapshot_ids.line_ids.module_name")
     def _compute_counted_addon_names(self):
@@ -685,37 +678,6 @@ class SupportRepository(models.Model):
                 repo._count(pool=pool)
                 repo.next_count_date = repo._next_count_date_after_count()
         return True
-
-    def action_confirm_count(self):
-        if not self.env.user.has_group("support_contract.group_support_manager"):
-            raise UserError(
-                self.env._(
-                    "Only a Support Manager can confirm a count that dropped more "
-                    "than allowed: ask one to check it."
-                )
-            )
-        for repo in self:
-            snapshot = repo.snapshot_ids.filtered(lambda s: s.state == "to_confirm")[:1]
-            if not snapshot:
-                raise UserError(
-                    self.env._(
-                        "%(repo)s has no count to confirm.", repo=repo.display_name
-                    )
-                )
-            snapshot._apply()
-            repo.activity_ids.action_feedback(
-                feedback=self.env._(
-                    "Count confirmed by %(user)s.", user=self.env.user.name
-                )
-            )
-
-    def action_view_snapshots(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "support_contract.support_cloc_snapshot_action"
-        )
-        action["domain"] = [("repository_id", "=", self.id)]
-        return action
 
     @api.model
     def _next_count_date(self):
