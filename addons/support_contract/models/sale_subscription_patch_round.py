@@ -17,9 +17,7 @@ class SaleSubscription(models.Model):
         "support.patch.round", "agreement_id", string="Patch rounds"
     )
 
-    @api.depends(
-        "support_instance_ids.patch_late", "support_instance_ids.patch_behind"
-    )
+    @api.depends("support_instance_ids.patch_late", "support_instance_ids.patch_behind")
     def _compute_support_patch_attention(self):
         for agreement in self:
             agreement.support_patch_attention = any(

@@ -58,7 +58,9 @@ class SupportInstance(models.Model):
         string="Target release", compute="_compute_patch_target_release"
     )
 
-    @api.depends("environment", "patch_round_included", "active", "agreement_id.support_kind")
+    @api.depends(
+        "environment", "patch_round_included", "active", "agreement_id.support_kind"
+    )
     def _compute_patch_round_required(self):
         for instance in self:
             instance.patch_round_required = (
@@ -84,8 +86,10 @@ class SupportInstance(models.Model):
 
     def _patch_target(self):
         self.ensure_one()
-        return self.env["support.patch.target"].sudo()._target_for(
-            self.company_id, self._patch_series()
+        return (
+            self.env["support.patch.target"]
+            .sudo()
+            ._target_for(self.company_id, self._patch_series())
         )
 
     def _compute_patch_target_release(self):
@@ -175,9 +179,16 @@ class SupportInstance(models.Model):
         activities when the flag is gone."""
         today = today or fields.Date.context_today(self)
         for instance in self.sudo():
+            # The activities' summaries in one language (the company's),
+            # whoever runs this, so that an activity is found again.
+            instance = instance.with_context(
+                lang=instance.company_id.partner_id.lang or "en_US"
+            )
             late = behind = False
             if instance.patch_round_required:
-                first = min(instance.patch_round_ids.mapped("planned_date"), default=None)
+                first = min(
+                    instance.patch_round_ids.mapped("planned_date"), default=None
+                )
                 late = patch_round.is_late(today, instance.patch_last_done, first)
                 target = instance._patch_target()
                 behind = bool(target) and patch_round.is_behind(
@@ -186,10 +197,9 @@ class SupportInstance(models.Model):
             if (late, behind) != (instance.patch_late, instance.patch_behind):
                 instance.write({"patch_late": late, "patch_behind": behind})
             instance._patch_notify_managers(
-                "late",
                 late,
-                self.env._("Patch round late"),
-                self.env._(
+                instance.env._("Patch round late"),
+                instance.env._(
                     "%(instance)s has had no closed patch round for more than a "
                     "month (last: %(last)s).",
                     instance=instance.display_name,
@@ -197,10 +207,9 @@ class SupportInstance(models.Model):
                 ),
             )
             instance._patch_notify_managers(
-                "behind",
                 behind,
-                self.env._("Behind the target release"),
-                self.env._(
+                instance.env._("Behind the target release"),
+                instance.env._(
                     "%(instance)s runs %(release)s, older than the target "
                     "%(target)s of its series.",
                     instance=instance.display_name,
@@ -216,18 +225,15 @@ class SupportInstance(models.Model):
             lambda u: not u.share and self.company_id in u.company_ids
         )
 
-    def _patch_notify_managers(self, flag, on, summary, note):
-        activities = self.activity_ids.filtered(
-            lambda a: a.summary == summary
-        )
+    def _patch_notify_managers(self, on, summary, note):
+        activities = self.activity_ids.filtered(lambda a: a.summary == summary)
         if not on:
             if activities:
-                activities.action_feedback(
-                    feedback=self.env._("Back on track.")
-                )
+                activities.action_feedback(feedback=self.env._("Back on track."))
             return
+        assigned = activities.user_id
         for manager in self._patch_managers():
-            if activities.filtered(lambda a: a.user_id == manager):
+            if manager in assigned:
                 continue
             self.activity_schedule(
                 "mail.mail_activity_data_todo",

@@ -74,8 +74,7 @@ class SupportPatchRound(models.Model):
     modules_read = fields.Boolean(
         string="Modules read",
         readonly=True,
-        help="The installed modules were read through the instance's API "
-        "credentials.",
+        help="The installed modules were read through the instance's API credentials.",
     )
     module_ids = fields.One2many(
         "support.patch.round.module", "round_id", string="Modules", readonly=True
@@ -234,7 +233,9 @@ class SupportPatchRound(models.Model):
             round_.sudo().write(values)
             round_.instance_id._patch_record_running(running)
             round_.activity_ids.action_feedback(
-                feedback=self.env._("Round closed by %(user)s.", user=self.env.user.name)
+                feedback=self.env._(
+                    "Round closed by %(user)s.", user=self.env.user.name
+                )
             )
             round_.message_post(
                 body=self.env._(
@@ -306,10 +307,12 @@ class SupportPatchRound(models.Model):
             ).instance_id.ids
         )
         todo = instances.filtered(
-            lambda i: i.id not in existing
-            and (
-                not i.agreement_id.date_start
-                or patch_round.month_start(i.agreement_id.date_start) <= period
+            lambda i: (
+                i.id not in existing
+                and (
+                    not i.agreement_id.date_start
+                    or patch_round.month_start(i.agreement_id.date_start) <= period
+                )
             )
         )
         for index, instance in enumerate(todo):

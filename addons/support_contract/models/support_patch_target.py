@@ -45,8 +45,7 @@ class SupportPatchTarget(models.Model):
             if patch_round.series_of(target.series) != (target.series or "").strip():
                 raise ValidationError(
                     self.env._(
-                        "“%(series)s” is not an Odoo series: write it as 17.0 or "
-                        "18.0.",
+                        "“%(series)s” is not an Odoo series: write it as 17.0 or 18.0.",
                         series=target.series,
                     )
                 )
@@ -69,7 +68,10 @@ class SupportPatchTarget(models.Model):
 
     def _instances_to_flag(self):
         return self.env["support.instance"].search(
-            [("company_id", "in", self.company_id.ids), ("patch_round_required", "=", True)]
+            [
+                ("company_id", "in", self.company_id.ids),
+                ("patch_round_required", "=", True),
+            ]
         )
 
     @api.model_create_multi

@@ -127,7 +127,9 @@ class TestPatchRound(PatchRoundCommon, HttpCase):
         # Test instances are listed, not planned, unless ticked.
         self.assertFalse(self.rounds(self.test_instance))
         self.assertFalse(self.test_instance.patch_round_required)
-        self.assertEqual(self.rounds(self.other_instance).planned_date, date(2026, 2, 5))
+        self.assertEqual(
+            self.rounds(self.other_instance).planned_date, date(2026, 2, 5)
+        )
         # Run again, and after ticking the test instance: nothing twice.
         self.test_instance.with_user(self.support_user).patch_round_included = True
         self.Round._plan_rounds(today=date(2026, 2, 20))
@@ -146,9 +148,15 @@ class TestPatchRound(PatchRoundCommon, HttpCase):
         )
 
     def test_scheduled_action_twice_plans_one_round(self):
+        # A run stopped halfway committed the other customer's round (with
+        # its activity) before it was killed.
+        month = fields.Date.today().replace(day=1)
+        first = self.Round._plan_round(self.other_instance, month)
         cron = self.env.ref("support_contract.ir_cron_patch_rounds")
         cron.method_direct_trigger()
         cron.method_direct_trigger()
+        self.assertEqual(self.rounds(self.other_instance), first)
+        self.assertEqual(len(first.activity_ids), 1)
         round_ = self.rounds(self.production)
         self.assertEqual(len(round_), 1)
         self.assertEqual(round_.period, fields.Date.today().replace(day=1))
@@ -256,7 +264,9 @@ class TestPatchRound(PatchRoundCommon, HttpCase):
         Instance = self.env["support.instance"].with_user(self.support_user)
         self.assertIn(
             self.production,
-            Instance.search(["|", ("patch_late", "=", True), ("patch_behind", "=", True)]),
+            Instance.search(
+                ["|", ("patch_late", "=", True), ("patch_behind", "=", True)]
+            ),
         )
         self.assertIn(
             self.agreement,
@@ -277,8 +287,10 @@ class TestPatchRound(PatchRoundCommon, HttpCase):
         self.assertEqual(self.production.patch_target_release, "18.0-20261101")
         self.assertTrue(
             self.production.activity_ids.filtered(
-                lambda a: a.summary == "Behind the target release"
-                and a.user_id == self.support_manager
+                lambda a: (
+                    a.summary == "Behind the target release"
+                    and a.user_id == self.support_manager
+                )
             )
         )
         # A round a fortnight ago, on the target release: back on track.
@@ -346,9 +358,9 @@ class TestPatchRound(PatchRoundCommon, HttpCase):
         round_ = self.done_round(self.production, date(2026, 10, 1))
         html = (
             self.env["ir.actions.report"]
-            ._render_qweb_html("support_contract.action_report_patch_round", round_.ids)[
-                0
-            ]
+            ._render_qweb_html(
+                "support_contract.action_report_patch_round", round_.ids
+            )[0]
             .decode()
         )
         self.assertIn("Månatlig underhållsrapport", html)
@@ -358,10 +370,14 @@ class TestPatchRound(PatchRoundCommon, HttpCase):
         self.assertIn("18.0.1.3", html)
         self.assertNotIn("Monthly maintenance report", html)
         template = self.env.ref("support_contract.mail_template_patch_round")
-        subject = template._render_field("subject", round_.ids, compute_lang=True)[round_.id]
+        subject = template._render_field("subject", round_.ids, compute_lang=True)[
+            round_.id
+        ]
         self.assertIn("underhållsrapport", subject)
         self.assertIn("oktober 2026", subject)
-        body = template._render_field("body_html", round_.ids, compute_lang=True)[round_.id]
+        body = template._render_field("body_html", round_.ids, compute_lang=True)[
+            round_.id
+        ]
         self.assertIn("Månadens underhåll", str(body))
         # Sent by the consultant from the round, with the PDF.
         action = round_.with_user(self.support_user).action_send_report()
@@ -455,3 +471,46 @@ class TestHostileVersionAnswer(PatchRoundCommon):
     def test_slow_answer_times_out(self):
         message = self.close_as_support_user("slow")
         self.assertIn("did not answer in time", message)
+
+
+@tagged("post_install", "-at_install")
+class TestPatchRoundDemo(HttpCase):
+    """The demo: a year of rounds, one month skipped and flagged."""
+
+    def test_demo_year_of_rounds_with_one_skipped_month_flagged(self):
+        nordkust = self.env.ref(
+            "support_contract.instance_nordkust_prod_demo", raise_if_not_found=False
+        )
+        if not nordkust:
+            self.skipTest("the demo data is not installed")
+        solberga = self.env.ref("support_contract.instance_solberga_prod_demo")
+        done = nordkust.patch_round_ids.filtered(lambda r: r.state == "done")
+        self.assertEqual(len(done), 12)
+        self.assertFalse(nordkust.patch_late)
+        self.assertFalse(nordkust.patch_behind)
+        skipped = solberga.patch_round_ids.filtered(
+            lambda r: (
+                r.state == "planned" and r.period < fields.Date.today().replace(day=1)
+            )
+        )
+        self.assertEqual(len(skipped), 1, "last month's round was skipped")
+        self.assertTrue(solberga.patch_late)
+        self.assertTrue(solberga.patch_behind)
+        self.assertTrue(solberga.agreement_id.support_patch_attention)
+        manager = self.env.ref(
+            "support_contract.user_manager_demo", raise_if_not_found=False
+        )
+        if manager:
+            self.assertIn(manager, solberga.activity_ids.user_id)
+        # This month's rounds are planned, the test instances left out.
+        this_month = fields.Date.today().replace(day=1)
+        self.assertTrue(
+            nordkust.patch_round_ids.filtered(lambda r: r.period == this_month)
+        )
+        test_instance = self.env.ref("support_contract.instance_nordkust_test_demo")
+        self.assertFalse(test_instance.patch_round_ids)
+        # Anna sees Nordkust's rounds in Swedish.
+        self.authenticate("anna@nordkust.example", "portal")
+        page = self.url_open(f"/my/instances/{nordkust.id}").text
+        self.assertIn("Patchrundor", page)
+        self.assertEqual(page.count("o_support_patch_round_month"), 12)

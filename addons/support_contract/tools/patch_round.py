@@ -100,7 +100,9 @@ def read_modules(client):
             raise db_cloc.ApiError("protocol", "ir.module.module.name")
         if version in (None, False):
             version = ""
-        if not isinstance(version, str) or (version and not VERSION_TEXT.match(version)):
+        if not isinstance(version, str) or (
+            version and not VERSION_TEXT.match(version)
+        ):
             raise db_cloc.ApiError("protocol", "ir.module.module.latest_version")
         modules[name] = version
     return modules
