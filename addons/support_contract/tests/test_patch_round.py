@@ -338,6 +338,7 @@ class TestPatchRound(PatchRoundCommon, HttpCase):
         self.assertEqual(response.status_code, 200)
         page = response.text
         self.assertIn("Patchrundor", page)
+        self.assertIn("Utgåva", page)
         self.assertIn("oktober 2026", page)
         self.assertNotIn("november 2026", page, "a planned round is not shown")
         self.assertIn("18.0-20261001", page)
