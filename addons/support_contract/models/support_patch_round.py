@@ -41,11 +41,12 @@ class SupportPatchRound(models.Model):
     company_id = fields.Many2one(related="instance_id.company_id", store=True)
     environment = fields.Selection(related="instance_id.environment")
     period = fields.Date(
-        string="Month",
+        string="Month (first day)",
         required=True,
         readonly=True,
         help="The first day of the month the round belongs to.",
     )
+    month_label = fields.Char(string="Month", compute="_compute_month_label")
     planned_date = fields.Date(
         required=True,
         help="The agreement's day of the month, in the round's month.",
@@ -115,6 +116,14 @@ class SupportPatchRound(models.Model):
                 f"{round_.instance_id.name} {round_.period:%Y-%m}"
                 if round_.period
                 else round_.instance_id.name
+            )
+
+    @api.depends("period")
+    @api.depends_context("lang")
+    def _compute_month_label(self):
+        for round_ in self:
+            round_.month_label = (
+                round_._month_label(self.env.lang) if round_.period else False
             )
 
     @api.depends("module_ids.change")
