@@ -1,2 +1,3 @@
 from . import portal
 from . import main
+from . import portal_patch_round

@@ -18,3 +18,8 @@ from . import support_instance_credential
 from . import support_repository
 from . import support_repository_credential
 from . import support_upgrade
+from . import support_patch_target
+from . import support_patch_round
+from . import support_patch_round_module
+from . import support_instance_patch_round
+from . import sale_subscription_patch_round
