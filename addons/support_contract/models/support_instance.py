@@ -17,6 +17,7 @@ DB_LIMIT_PARAMS = {
     "support_contract.db_count_max_seconds": ("seconds", float),
     "support_contract.db_count_max_records": ("max_records", int),
     "support_contract.db_count_max_bytes": ("max_bytes", int),
+    "support_contract.db_count_max_total_bytes": ("max_total_bytes", int),
 }
 CRON_BATCH = 10
 
@@ -396,6 +397,21 @@ class SupportInstance(models.Model):
                 instance=self.name,
                 limit=limits.max_bytes,
             ),
+            "too-many-bytes": self.env._(
+                "The answers of %(instance)s added up to more than %(limit)s "
+                "bytes; the count was stopped (system parameter "
+                "support_contract.db_count_max_total_bytes).",
+                instance=self.name,
+                limit=limits.max_total_bytes,
+            ),
+            "protocol": self.env._(
+                "%(instance)s answered the database count with something that is "
+                "not what Odoo's external API sends (%(detail)s); nothing of it was "
+                "counted. Check that the URL leads to an Odoo instance of the "
+                "version set on the instance.",
+                instance=self.name,
+                detail=error.detail,
+            ),
             "missing": self.env._(
                 "%(instance)s cannot be counted: it needs a URL, a database name "
                 "and the technical user's API key (and its login before Odoo 19).",
@@ -408,9 +424,11 @@ class SupportInstance(models.Model):
             detail=error.detail,
         )
 
-    def _read_database(self):
-        """Odoo's cloc of the instance's customizations (a Cloc)."""
+    def _read_database(self, pool=None):
+        """Odoo's cloc of the instance's customizations (a Cloc); every text
+        and file parsed in the bounded workers as it arrives."""
         self.ensure_one()
+        self._check_count_right()
         credential = self._credential()
         key, login = credential.api_key or "", credential.api_login or ""
         json2 = db_cloc.uses_json2(self.odoo_version)
@@ -425,16 +443,18 @@ class SupportInstance(models.Model):
             limits=self._count_limits(),
             allowed=self._allowed_networks(),
         )
-        return db_cloc.count(db_cloc.read_customization(client))
+        with db_cloc.ItemParser(pool=pool, deadline=client.deadline) as parser:
+            data = db_cloc.read_customization(client, parser=parser)
+            return db_cloc.count(data, parser=parser)
 
-    def _count(self):
+    def _count(self, pool=None):
         """Count the database; store a snapshot; apply the price.
 
         A problem puts the instance in error (or "to confirm") and never
         changes the agreement's quantity."""
         self.ensure_one()
         try:
-            cloc = self._read_database()
+            cloc = self._read_database(pool=pool)
         except db_cloc.ApiError as error:
             self._set_count_error(self._api_error_message(error))
             return self.env["support.cloc.snapshot"]
@@ -457,20 +477,24 @@ class SupportInstance(models.Model):
             self.last_code_lines if self.count_state in ("ok", "to_confirm") else 0
         )
         drop = self.env["support.repository"]._max_drop()
+        note = False
         if previous and snapshot.billable_code_lines < previous * (1 - drop / 100.0):
+            note = self.env._(
+                "The code-line count of %(what)s dropped from %(old)s to "
+                "%(new)s lines (more than %(share)s %%). Check it and confirm it "
+                "on the instance; until then the price stays as it is.",
+                what=self._database_label(),
+                old=previous,
+                new=snapshot.billable_code_lines,
+                share=drop,
+            )
+        note = note or self._declared_exclusions_note(
+            snapshot, self._database_label()
+        )
+        if note:
             snapshot.sudo().state = "to_confirm"
             self.write({"count_state": "to_confirm", "last_error": False})
-            self._schedule_activity(
-                self.env._(
-                    "The code-line count of %(what)s dropped from %(old)s to "
-                    "%(new)s lines (more than %(share)s %%). Check it and confirm it "
-                    "on the instance; until then the price stays as it is.",
-                    what=self._database_label(),
-                    old=previous,
-                    new=snapshot.billable_code_lines,
-                    share=drop,
-                )
-            )
+            self._schedule_activity(note)
             return snapshot
         snapshot._apply()
         return snapshot
@@ -516,6 +540,7 @@ class SupportInstance(models.Model):
 
     def action_count_database(self):
         """The "Count database" button."""
+        self._check_count_right()
         self._check_countable()
         for instance in self:
             if not instance.try_lock_for_update():
@@ -526,9 +551,10 @@ class SupportInstance(models.Model):
                         instance=instance.display_name,
                     )
                 )
-        for instance in self:
-            instance._count()
-            instance.next_count_date = instance._next_count_date_after_count()
+        with self._worker_pool() as pool:
+            for instance in self:
+                instance._count(pool=pool)
+                instance.next_count_date = instance._next_count_date_after_count()
         return True
 
     def _next_count_date_after_count(self):
@@ -562,7 +588,8 @@ class SupportInstance(models.Model):
     @api.model
     def _count_due_databases(self, batch=CRON_BATCH):
         """Count the due databases (see support.counted.source)."""
-        return self._count_due(lambda instance: instance._count(), batch)
+        with self._worker_pool() as pool:
+            return self._count_due(lambda instance: instance._count(pool=pool), batch)
 
     def _count_failed(self, message):
         self._set_count_error(message)

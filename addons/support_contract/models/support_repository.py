@@ -1,6 +1,8 @@
 import datetime
+import functools
 import logging
 import os
+import re
 import time
 
 from dateutil.relativedelta import relativedelta
@@ -26,9 +28,15 @@ LIMIT_PARAMS = {
     "support_contract.count_max_exclude_seconds": ("exclude_seconds", float),
     "support_contract.count_max_seconds": ("seconds", float),
 }
+PARAM_MAX_CACHE_BYTES = "support_contract.git_max_cache_bytes"
+DEFAULT_MAX_CACHE_BYTES = 512 * 2**20
+PARAM_CACHE_MAX_AGE_DAYS = "support_contract.git_cache_max_age_days"
+DEFAULT_CACHE_MAX_AGE_DAYS = 45
+CACHE_FOLDER = "support_repositories"
 PARAM_MAX_DROP = "support_contract.cloc_max_drop_percent"
 DEFAULT_MAX_DROP = 30.0
 CRON_BATCH = 10
+CACHE_NAME = re.compile(r"\Arepository-(\d+)\.git\Z")
 
 
 class SupportRepository(models.Model):
@@ -47,6 +55,7 @@ class SupportRepository(models.Model):
         tracking=True,
         domain=[("support_kind", "=", "maintenance")],
         check_company=True,
+        ondelete="restrict",
     )
     # A prospect's repository counted for a quotation: inactive, without an
     # agreement, until the order is confirmed (see sale.order).
@@ -157,6 +166,11 @@ class SupportRepository(models.Model):
         "support.cloc.override", "repository_id", string="Addon overrides"
     )
 
+    _has_owner = models.Constraint(
+        "CHECK(agreement_id IS NOT NULL OR sale_order_id IS NOT NULL)",
+        "A repository belongs to an agreement (or, while it is quoted, to a "
+        "quotation).",
+    )
     _url_agreement_unique = models.Constraint(
         "UNIQUE(agreement_id, url, branch)",
         "This repository and branch are already counted for this agreement.",
@@ -406,14 +420,79 @@ class SupportRepository(models.Model):
         except ValueError:
             return DEFAULT_MAX_DROP
 
+    @api.model
+    def _cache_folder(self):
+        return os.path.join(tools.config["data_dir"], CACHE_FOLDER, self.env.cr.dbname)
+
     def _cache_path(self):
         self.ensure_one()
-        return os.path.join(
-            tools.config["data_dir"],
-            "support_repositories",
-            self.env.cr.dbname,
-            f"repository-{self.id}.git",
+        return os.path.join(self._cache_folder(), f"repository-{self.id}.git")
+
+    def _remove_cache(self):
+        for repo in self:
+            git_repo.remove_cache(repo._cache_path())
+
+    @api.model
+    def _param_number(self, key, default, kind=int):
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        try:
+            return kind(value) if value not in (None, False, "") else default
+        except ValueError:
+            return default
+
+    def unlink(self):
+        paths = [repo._cache_path() for repo in self]
+        result = super().unlink()
+        for path in paths:
+            git_repo.remove_cache(path)
+        return result
+
+    @api.model
+    def _cron_prune_caches(self):
+        """Remove the caches no repository uses: of deleted repositories, left
+        by a process killed halfway, or not fetched for
+        support_contract.git_cache_max_age_days days. Each removal is one
+        rename then a delete: safe to run twice and to kill."""
+        folder = self._cache_folder()
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return 0
+        max_age = self._param_number(
+            PARAM_CACHE_MAX_AGE_DAYS, DEFAULT_CACHE_MAX_AGE_DAYS, float
         )
+        oldest = time.time() - max_age * 86400
+        ids = {}
+        for name in names:
+            match = CACHE_NAME.match(name)
+            if match:
+                ids[name] = int(match.group(1))
+        existing = set(
+            self.with_context(active_test=False)
+            .sudo()
+            .search([("id", "in", list(ids.values()))])
+            .ids
+        )
+        removed = 0
+        for name in names:
+            path = os.path.join(folder, name)
+            if ".removed-" in name:
+                stale = True
+            elif name in ids:
+                try:
+                    stale = ids[name] not in existing or (
+                        os.stat(path).st_mtime < oldest
+                    )
+                except OSError:
+                    continue
+            else:
+                continue  # not ours
+            if stale:
+                git_repo.remove_cache(path)
+                removed += 1
+        if removed:
+            _logger.info("Removed %s stale repository caches", removed)
+        return removed
 
     def _git(self, timeout=None):
         self.ensure_one()
@@ -431,6 +510,9 @@ class SupportRepository(models.Model):
             .sudo()
             .get_param(PARAM_ALLOWED_NETWORKS, ""),
             host_keys=self.ssh_host_key or "",
+            max_cache_bytes=self._param_number(
+                PARAM_MAX_CACHE_BYTES, DEFAULT_MAX_CACHE_BYTES
+            ),
         )
 
     def _git_error_message(self, error):
@@ -532,6 +614,13 @@ class SupportRepository(models.Model):
                 url=self.url,
                 seconds=error.detail,
             ),
+            "too-large-fetch": self.env._(
+                "Fetching %(url)s took more than %(limit)s bytes on disk; git was "
+                "stopped and what it fetched removed (system parameter "
+                "support_contract.git_max_cache_bytes).",
+                url=self.url,
+                limit=error.detail,
+            ),
             "count-timeout": self.env._(
                 "Counting %(url)s took longer than %(seconds)s seconds; the count "
                 "was stopped (system parameter support_contract.count_max_seconds).",
@@ -569,6 +658,7 @@ class SupportRepository(models.Model):
         try:
             commit, modules = self._fetch_and_count(pool=pool)
         except (git_repo.GitError, cloc_count.CountError) as error:
+            self._remove_cache()
             self._set_error(self._git_error_message(error))
             return self.env["support.cloc.snapshot"]
         # Counting is the server's work: whoever presses Count now, the
@@ -587,22 +677,24 @@ class SupportRepository(models.Model):
         )
         previous = self.last_code_lines if self.state in ("ok", "to_confirm") else 0
         drop = self._max_drop()
+        note = False
         if previous and snapshot.billable_code_lines < previous * (1 - drop / 100.0):
+            note = self.env._(
+                "The code-line count of %(repo)s dropped from %(old)s to %(new)s "
+                "lines (more than %(share)s %%). Check it and confirm it on the "
+                "repository; until then the price stays as it is.",
+                repo=self.display_name,
+                old=previous,
+                new=snapshot.billable_code_lines,
+                share=drop,
+            )
+        note = note or self._declared_exclusions_note(snapshot, self.display_name)
+        if note:
             snapshot.sudo().state = "to_confirm"
             self.write(
                 {"state": "to_confirm", "last_commit": commit, "last_error": False}
             )
-            self._schedule_activity(
-                self.env._(
-                    "The code-line count of %(repo)s dropped from %(old)s to %(new)s "
-                    "lines (more than %(share)s %%). Check it and confirm it on the "
-                    "repository; until then the price stays as it is.",
-                    repo=self.display_name,
-                    old=previous,
-                    new=snapshot.billable_code_lines,
-                    share=drop,
-                )
-            )
+            self._schedule_activity(note)
             return snapshot
         snapshot._apply()
         return snapshot
@@ -611,8 +703,14 @@ class SupportRepository(models.Model):
         """(commit, [ModuleCount]) of the repository's branch, fetched and
         counted within the bounds; raises GitError or CountError."""
         self.ensure_one()
+        self._check_count_right()
         limits = self._count_limits()
         deadline = time.monotonic() + limits.seconds
+        # What this transaction fetched goes if it is rolled back (a quote
+        # that failed after its count, a request that failed).
+        self.env.cr.postrollback.add(
+            functools.partial(git_repo.remove_cache, self._cache_path())
+        )
         repo = self._git(timeout=max(1, min(self.timeout, int(limits.seconds))))
         commit = repo.fetch(self.branch)
         if repo.host_key_learned:
@@ -664,6 +762,7 @@ class SupportRepository(models.Model):
 
     def action_count_lines(self):
         """The "Count now" button: count each repository now."""
+        self._check_count_right()
         for repo in self:
             locked = repo.try_lock_for_update()
             if not locked:
@@ -673,7 +772,7 @@ class SupportRepository(models.Model):
                         repo=repo.display_name,
                     )
                 )
-        with cloc_count.WorkerPool() as pool:
+        with self._worker_pool() as pool:
             for repo in self:
                 repo._count(pool=pool)
                 repo.next_count_date = repo._next_count_date_after_count()
@@ -713,7 +812,7 @@ class SupportRepository(models.Model):
     def _count_due_repositories(self, batch=CRON_BATCH):
         """Count the due repositories (see support.counted.source), with one
         pool of worker processes for the whole run."""
-        with cloc_count.WorkerPool() as pool:
+        with self._worker_pool() as pool:
             return self._count_due(lambda repo: repo._count(pool=pool), batch)
 
     def _count_failed(self, message):
