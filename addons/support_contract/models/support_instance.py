@@ -429,6 +429,17 @@ class SupportInstance(models.Model):
         and file parsed in the bounded workers as it arrives."""
         self.ensure_one()
         self._check_count_right()
+        client = self._api_client()
+        with db_cloc.ItemParser(pool=pool, deadline=client.deadline) as parser:
+            data = db_cloc.read_customization(client, parser=parser)
+            return db_cloc.count(data, parser=parser)
+
+    def _api_client(self):
+        """A bounded client of the instance's external API, its address
+        checked by the network policy, with the stored credentials
+        (``db_cloc.call(client, model, method, ...)`` for one call). The
+        caller checks the user's right first."""
+        self.ensure_one()
         credential = self._credential()
         key, login = credential.api_key or "", credential.api_login or ""
         json2 = db_cloc.uses_json2(self.odoo_version)
@@ -443,9 +454,7 @@ class SupportInstance(models.Model):
             limits=self._count_limits(),
             allowed=self._allowed_networks(),
         )
-        with db_cloc.ItemParser(pool=pool, deadline=client.deadline) as parser:
-            data = db_cloc.read_customization(client, parser=parser)
-            return db_cloc.count(data, parser=parser)
+        return client
 
     def _count(self, pool=None):
         """Count the database; store a snapshot; apply the price.

@@ -302,6 +302,15 @@ class TestHostileInstance(HostileInstanceMixin, CodeLineAgreementCommon):
             self.assertTrue(instance.activity_ids, label)
             self.assertFalse(instance.snapshot_ids, label)
             self.assertEqual(self.line_quantity(), quantity, label)
+            # The same bounded call is what other readers of an instance use.
+            with self.assertRaises(db_cloc.ApiError) as caught:
+                client = instance._api_client()
+                db_cloc.check_records(
+                    "ir.module.module",
+                    db_cloc.call(client, "ir.module.module", "search_read"),
+                    ["name"],
+                )
+            self.assertEqual(caught.exception.kind, "protocol", label)
 
     def test_a_repository_needs_an_agreement_or_a_quotation(self):
         fixture = GitFixture(addon("kund", 3))
@@ -449,6 +458,8 @@ class TestCountEntryPoints(HostileInstanceMixin, SupportQuoteCommon, HttpCase):
                 repo.with_user(user).action_count_lines()
             with self.assertRaises(AccessError, msg=user.login):
                 order.with_user(user).action_support_quote_recount()
+            with self.assertRaises(AccessError, msg=user.login):
+                self.quote(user=user, url=self.fixture.url)
         self.assertEqual(server.requests, [], "the instance was never called")
         self.assertFalse(os.path.exists(repo._cache_path()), "git never ran")
         self.assertFalse(os.path.exists(quoted._cache_path()), "git never ran")

@@ -772,8 +772,23 @@ def uses_json2(version):
 
 
 def client_for(version, url, database, key, login="", limits=None, allowed=""):
+    """A bounded client of an instance (JSON-2 or XML-RPC by its version),
+    its address checked by the network policy: ``client.call(model, method,
+    args, kwargs)`` is one bounded call; see :func:`call`."""
     cls = Json2Client if uses_json2(version) else XmlRpcClient
     return cls(url, database, key, login=login, limits=limits, allowed=allowed)
+
+
+def call(client, model, method, args=(), kwargs=None):
+    """One bounded, policy-checked call through ``client`` (see
+    :func:`client_for`): whatever goes wrong, including an answer of an
+    unexpected shape, is an ApiError (``protocol`` for the latter)."""
+    try:
+        return client.call(model, method, list(args), dict(kwargs or {}))
+    except ApiError:
+        raise
+    except (TypeError, KeyError, AttributeError, ValueError, RecursionError) as error:
+        raise ApiError("protocol", type(error).__name__) from None
 
 
 class LocalReader:
