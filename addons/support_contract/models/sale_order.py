@@ -458,7 +458,7 @@ class SaleOrder(models.Model):
             order = self.env.ref(order_xmlid)
             template = self.env.ref(template_xmlid)
             source = file_path(f"support_contract/demo/repositories/{folder}")
-            target = os.path.join(Repository._demo_base(), folder)
+            target = os.path.join(demo_git.demo_base(self.env.cr.dbname), folder)
             demo_git.init_repository(target)
             for step in sorted(os.listdir(source)):
                 if os.path.isdir(os.path.join(source, step)):

@@ -9,8 +9,11 @@ from odoo.exceptions import AccessError, UserError
 from ..tools import cloc_count
 
 _logger = logging.getLogger(__name__)
-PARAM_ITEM_SECONDS = "support_contract.count_item_seconds"
-PARAM_ITEM_MEMORY = "support_contract.count_item_memory_bytes"
+# Bounds of parsing one file or item: system parameter -> (WorkerPool, type).
+ITEM_PARAMS = {
+    "support_contract.count_item_seconds": ("timeout", float),
+    "support_contract.count_item_memory_bytes": ("memory", int),
+}
 
 
 class SupportCountedSource(models.AbstractModel):
@@ -41,23 +44,28 @@ class SupportCountedSource(models.AbstractModel):
         self.check_access("write")
 
     @api.model
+    def _limits_from_params(self, params_map):
+        """{name: value} of the system parameters of ``params_map`` ({key:
+        (name, type)}) that are set and valid; the others keep their
+        defaults."""
+        params = self.env["ir.config_parameter"].sudo()
+        values = {}
+        for key, (name, kind) in params_map.items():
+            value = params.get_param(key)
+            if value in (None, False, ""):
+                continue
+            try:
+                values[name] = kind(value)
+            except ValueError:
+                continue
+        return values
+
+    @api.model
     def _worker_pool(self):
         """Worker processes that parse what a count reads, each file or
         item bounded in time (support_contract.count_item_seconds) and
         memory (support_contract.count_item_memory_bytes)."""
-        params = self.env["ir.config_parameter"].sudo()
-        values = {}
-        for key, name in (
-            (PARAM_ITEM_SECONDS, "timeout"),
-            (PARAM_ITEM_MEMORY, "memory"),
-        ):
-            value = params.get_param(key)
-            try:
-                if value not in (None, False, ""):
-                    values[name] = float(value) if name == "timeout" else int(value)
-            except ValueError:
-                continue
-        return cloc_count.WorkerPool(**values)
+        return cloc_count.WorkerPool(**self._limits_from_params(ITEM_PARAMS))
 
     def _declared_exclusions_note(self, snapshot, label):
         """Why ``snapshot`` waits for a Support Manager because of what the

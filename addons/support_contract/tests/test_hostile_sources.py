@@ -307,8 +307,8 @@ class TestHostileInstance(HostileInstanceMixin, CodeLineAgreementCommon):
                 client = instance._api_client()
                 db_cloc.check_records(
                     "ir.module.module",
-                    db_cloc.call(client, "ir.module.module", "search_read"),
-                    ["name"],
+                    db_cloc.call(client, "ir.actions.server", "search_read"),
+                    ["name", "code"],
                 )
             self.assertEqual(caught.exception.kind, "protocol", label)
 
