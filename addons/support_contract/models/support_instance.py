@@ -427,9 +427,7 @@ class SupportInstance(models.Model):
                 new=snapshot.billable_code_lines,
                 share=drop,
             )
-        note = note or self._declared_exclusions_note(
-            snapshot, self._database_label()
-        )
+        note = note or self._declared_exclusions_note(snapshot, self._database_label())
         if note:
             snapshot.sudo().state = "to_confirm"
             self.write({"count_state": "to_confirm", "last_error": False})

@@ -42,8 +42,12 @@ def imported_module_answers(views=(), attachments=()):
             ]
         if model == "ir.attachment" and method == "search_read":
             return [
-                {"id": att_id, "name": url.rsplit("/", 1)[-1], "url": url,
-                 "file_size": size}
+                {
+                    "id": att_id,
+                    "name": url.rsplit("/", 1)[-1],
+                    "url": url,
+                    "file_size": size,
+                }
                 for att_id, url, size, _data in attachments
             ]
         if model == "ir.attachment" and method == "read":

@@ -62,7 +62,8 @@ class TestHostileUrls(TestCase):
         workdir = tempfile.mkdtemp(prefix="support git ;$(id) ")
         self.addCleanup(shutil.rmtree, workdir, True)
         repo = git_repo.GitRepository(
-            "/nonexistent", "ssh://git@git.example.com/repo.git",
+            "/nonexistent",
+            "ssh://git@git.example.com/repo.git",
             credentials=git_repo.Credentials(ssh_key="KEY"),
         )
         repo._pinned_address = ("ssh", HOSTILE_HOST, 22, "203.0.113.5")
@@ -115,7 +116,10 @@ class TestHostileUrls(TestCase):
 
 def incompressible_repository(size):
     fixture = GitFixture(
-        {"big_addon/__manifest__.py": "{'name': 'big'}", "big_addon/models.py": "A = 1\n"}
+        {
+            "big_addon/__manifest__.py": "{'name': 'big'}",
+            "big_addon/models.py": "A = 1\n",
+        }
     )
     fixture.commit({"big_addon/static/blob.bin": os.urandom(size)})
     return fixture
@@ -226,7 +230,9 @@ class TestHostileInstance(HostileInstanceMixin, CodeLineAgreementCommon):
             ).reason,
             "Counting took too long",
         )
-        self.assertEqual(snapshot.item_ids.mapped("name"), [f"/{module}/views/fine.xml"])
+        self.assertEqual(
+            snapshot.item_ids.mapped("name"), [f"/{module}/views/fine.xml"]
+        )
         self.assertGreater(snapshot.billable_code_lines, 0)
         # Bound: 2 s per item (+ starting the workers), not minutes.
         self.assertLess(elapsed, 40)
@@ -280,15 +286,19 @@ class TestHostileInstance(HostileInstanceMixin, CodeLineAgreementCommon):
         answers = {
             "not JSON": lambda m, f, p: b"<html>not json",
             "deeply nested": lambda m, f, p: b"[" * 200000 + b"]" * 200000,
-            "wrong types": lambda m, f, p: b'{"imported": 1}'
-            if f == "fields_get"
-            else b'[{"id": "1", "name": ["x"], "code": {"a": 1}}]',
-            "not a list": lambda m, f, p: b"{}"
-            if f == "fields_get"
-            else b'{"records": []}',
-            "object as code": lambda m, f, p: b"{}"
-            if f == "fields_get"
-            else b'[{"id": 1, "name": "x", "code": [[[["x"]]]]}]',
+            "wrong types": lambda m, f, p: (
+                b'{"imported": 1}'
+                if f == "fields_get"
+                else b'[{"id": "1", "name": ["x"], "code": {"a": 1}}]'
+            ),
+            "not a list": lambda m, f, p: (
+                b"{}" if f == "fields_get" else b'{"records": []}'
+            ),
+            "object as code": lambda m, f, p: (
+                b"{}"
+                if f == "fields_get"
+                else b'[{"id": 1, "name": "x", "code": [[[["x"]]]]}]'
+            ),
         }
         quantity = self.line_quantity()
         for label, raw in answers.items():
@@ -315,9 +325,11 @@ class TestHostileInstance(HostileInstanceMixin, CodeLineAgreementCommon):
     def test_a_repository_needs_an_agreement_or_a_quotation(self):
         fixture = GitFixture(addon("kund", 3))
         self.addCleanup(fixture.cleanup)
-        with mute_logger("odoo.sql_db"), self.assertRaises(
-            Exception
-        ) as caught, self.env.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(Exception) as caught,
+            self.env.cr.savepoint(),
+        ):
             self.env["support.repository"].create({"url": fixture.url})
         self.assertIsInstance(
             caught.exception, (psycopg2.errors.CheckViolation, ValidationError)
@@ -325,18 +337,22 @@ class TestHostileInstance(HostileInstanceMixin, CodeLineAgreementCommon):
         repo = self.env["support.repository"].create(
             {"url": fixture.url, "agreement_id": self.agreement.id}
         )
-        with mute_logger("odoo.sql_db"), self.assertRaises(
-            Exception
-        ) as caught, self.env.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(Exception) as caught,
+            self.env.cr.savepoint(),
+        ):
             repo.write({"agreement_id": False})
             repo.flush_recordset()
         self.assertIsInstance(
             caught.exception, (psycopg2.errors.CheckViolation, ValidationError)
         )
         # Nor in SQL, past the ORM: the database refuses it.
-        with mute_logger("odoo.sql_db"), self.assertRaises(
-            psycopg2.errors.CheckViolation
-        ), self.env.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.CheckViolation),
+            self.env.cr.savepoint(),
+        ):
             self.env.cr.execute(
                 "UPDATE support_repository SET agreement_id = NULL WHERE id = %s",
                 [repo.id],
@@ -378,7 +394,9 @@ class TestRepositoryCache(CodeLineAgreementCommon):
         os.makedirs(folder, exist_ok=True)
         fixture = GitFixture(addon("kund", 3))
         self.addCleanup(fixture.cleanup)
-        live = Repository.create({"agreement_id": self.agreement.id, "url": fixture.url})
+        live = Repository.create(
+            {"agreement_id": self.agreement.id, "url": fixture.url}
+        )
         live.action_count_lines()
         old = Repository.create(
             {"agreement_id": self.agreement.id, "url": fixture.url, "branch": "main"}

@@ -12,8 +12,8 @@ from odoo import tools
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from .common import SupportContractCommon
 from ..tools import demo_git
+from .common import SupportContractCommon
 from .git_fixtures import GitFixture
 
 TOKEN = "ghp_theverysecrettoken9876"

@@ -337,10 +337,10 @@ class WorkerPool:
         """Files each addon's manifest excludes, computed in a worker.
 
         ``jobs``: [(manifest bytes or None, [relative paths])]; returns per
-        job (excluded paths, paths excluded by the manifest's own patterns). A manifest with more than
-        ``max_patterns`` patterns, or matching that takes longer than
-        ``timeout`` seconds (or too much memory), stops the count with
-        CountError: only the worker is stopped.
+        job (excluded paths, paths excluded by the manifest's own patterns).
+        A manifest with more than ``max_patterns`` patterns, or matching
+        that takes longer than ``timeout`` seconds (or too much memory),
+        stops the count with CountError: only the worker is stopped.
         """
         if not jobs:
             return []

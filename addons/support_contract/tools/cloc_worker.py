@@ -82,7 +82,9 @@ def count(cloc, data, ext, encoding="latin1"):
     try:
         # Exactly as odoo-bin cloc reads a file: latin1, then by extension
         # (a database's texts, already text in Odoo, travel as utf-8).
-        text = data.decode(encoding, "surrogatepass" if encoding != "latin1" else "strict")
+        text = data.decode(
+            encoding, "surrogatepass" if encoding != "latin1" else "strict"
+        )
         code, total = cloc.parse(text, ext)
     except (MemoryError, RecursionError):
         return {"error": "memory"}

@@ -167,8 +167,11 @@ def count(data, cloc=None, parser=None):
     given), never in this process."""
     if parser is None:
         with ItemParser() as own:
-            return count(data, cloc=cloc, parser=own)
-    cloc = cloc or odoo_cloc.Cloc()
+            return _book(data, cloc or odoo_cloc.Cloc(), own)
+    return _book(data, cloc or odoo_cloc.Cloc(), parser)
+
+
+def _book(data, cloc, parser):
     modules = data.modules
 
     def imported(name):
@@ -252,9 +255,7 @@ def count(data, cloc=None, parser=None):
         if base64_size(attach["size"]) > odoo_cloc.MAX_FILE_SIZE:
             cloc.book(module, url, (-1, "Max file size exceeded"))
             continue
-        cloc.book(
-            module, url, _parsed(parser, attach["raw"], ext), EXCLUDE in rows
-        )
+        cloc.book(module, url, _parsed(parser, attach["raw"], ext), EXCLUDE in rows)
     return cloc
 
 
