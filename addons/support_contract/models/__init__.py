@@ -13,6 +13,8 @@ from . import support_cloc_snapshot_issue
 from . import support_cloc_snapshot_item
 from . import support_cloc_snapshot_line
 from . import support_counted_source
+from . import support_credential_mixin
+from . import support_demo
 from . import support_instance
 from . import support_instance_credential
 from . import support_repository

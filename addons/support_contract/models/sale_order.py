@@ -2,7 +2,7 @@ import os
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import file_path
 
 from ..tools import cloc_count, demo_git, git_repo, pricing
@@ -168,10 +168,12 @@ class SaleOrder(models.Model):
         UserError that leaves everything as it was (the transaction is
         rolled back, the quotation untouched)."""
         self.ensure_one()
+        self._support_check_quote_right()
         try:
-            with cloc_count.WorkerPool() as pool:
+            with repository._worker_pool() as pool:
                 commit, modules = repository._fetch_and_count(pool=pool)
         except (git_repo.GitError, cloc_count.CountError) as error:
+            repository._remove_cache()
             raise UserError(
                 self.env._(
                     "The quotation was not changed: the count failed.\n%(reason)s",
@@ -326,8 +328,23 @@ class SaleOrder(models.Model):
     def _support_format_amount(self, amount):
         return f"{self.currency_id.round(amount):.{self.currency_id.decimal_places}f}"
 
+    def _support_check_quote_right(self):
+        """Quoting from a repository reads it: Support Users only, checked
+        before any network or disk work."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group("support_contract.group_support_user"):
+            raise AccessError(
+                self.env._(
+                    "Only Support Users and Support Managers quote from a "
+                    "repository: ask one of them."
+                )
+            )
+        self.check_access("write")
+
     def action_support_quote_recount(self):
         """Count the quoted repository again and rewrite the quotation."""
+        self._support_check_quote_right()
         for order in self:
             repository = order.support_quote_repository_id
             if not repository:
@@ -441,7 +458,7 @@ class SaleOrder(models.Model):
             order = self.env.ref(order_xmlid)
             template = self.env.ref(template_xmlid)
             source = file_path(f"support_contract/demo/repositories/{folder}")
-            target = os.path.join(Repository._demo_base(), folder)
+            target = os.path.join(demo_git.demo_base(self.env.cr.dbname), folder)
             demo_git.init_repository(target)
             for step in sorted(os.listdir(source)):
                 if os.path.isdir(os.path.join(source, step)):

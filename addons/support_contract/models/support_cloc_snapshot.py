@@ -85,6 +85,20 @@ class SupportClocSnapshot(models.Model):
     )
     total_lines = fields.Integer(compute="_compute_totals", store=True)
     issue_count = fields.Integer(compute="_compute_totals", store=True)
+    declared_files = fields.Integer(
+        string="Files excluded by the customer",
+        compute="_compute_totals",
+        store=True,
+        help="Files the customer's manifests exclude (cloc_exclude, demo "
+        "data; a database's __cloc_exclude__ items): counted aside, not "
+        "charged. A first count with such exclusions, or a change in them, "
+        "waits for a Support Manager.",
+    )
+    declared_code_lines = fields.Integer(
+        string="Code lines excluded by the customer",
+        compute="_compute_totals",
+        store=True,
+    )
 
     _one_source = models.Constraint(
         "CHECK((repository_id IS NULL) != (instance_id IS NULL))",
@@ -114,10 +128,18 @@ class SupportClocSnapshot(models.Model):
         self.ensure_one()
         return self.instance_id or self.repository_id
 
-    @api.depends("line_ids.code_lines", "line_ids.excluded", "issue_ids")
+    @api.depends(
+        "line_ids.code_lines",
+        "line_ids.excluded",
+        "line_ids.declared_files",
+        "line_ids.declared_code_lines",
+        "issue_ids",
+    )
     def _compute_totals(self):
         for snapshot in self:
             lines = snapshot.line_ids
+            snapshot.declared_files = sum(lines.mapped("declared_files"))
+            snapshot.declared_code_lines = sum(lines.mapped("declared_code_lines"))
             snapshot.code_lines = sum(lines.mapped("code_lines"))
             snapshot.billable_code_lines = sum(
                 lines.filtered(lambda line: not line.excluded).mapped("code_lines")
@@ -149,6 +171,8 @@ class SupportClocSnapshot(models.Model):
                         "total_lines": module.total,
                         "excluded": bool(override),
                         "exclusion_reason": override.reason if override else False,
+                        "declared_files": module.declared_files,
+                        "declared_code_lines": module.declared_code,
                     }
                 )
             )
@@ -232,6 +256,8 @@ class SupportClocSnapshot(models.Model):
                                 "total_lines": line.total_lines,
                                 "excluded": line.module_name in overrides,
                                 "exclusion_reason": overrides.get(line.module_name),
+                                "declared_files": line.declared_files,
+                                "declared_code_lines": line.declared_code_lines,
                             }
                         )
                         for line in self.line_ids
@@ -272,6 +298,21 @@ class SupportClocSnapshot(models.Model):
             values.update(state="ok", last_commit=self.commit)
         source.write(values)
         source.agreement_id._support_apply_code_lines(self, previous)
+
+    def _declared_exclusions(self):
+        """{addon: files} the customer's own declarations exclude."""
+        return {
+            line.module_name: line.declared_files
+            for line in self.line_ids
+            if line.declared_files
+        }
+
+    def _declared_exclusions_changed(self, previous):
+        """This count has customer-declared exclusions that the applied
+        count ``previous`` (empty for a first count) did not have: other
+        addons, or another number of files."""
+        mine = self._declared_exclusions()
+        return bool(mine) and mine != previous._declared_exclusions()
 
     def _differences(self, previous):
         """[(addon, old code lines, new code lines)] that changed, by name."""

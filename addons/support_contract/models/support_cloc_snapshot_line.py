@@ -18,3 +18,13 @@ class SupportClocSnapshotLine(models.Model):
         string="Not charged", help="An override excludes this addon from the price."
     )
     exclusion_reason = fields.Char(string="Why not charged")
+    declared_files = fields.Integer(
+        string="Files excluded by the customer",
+        help="Files the addon's own manifest excludes from the count "
+        "(cloc_exclude, demo data; for a database, items marked "
+        "__cloc_exclude__): counted aside, not charged.",
+    )
+    declared_code_lines = fields.Integer(
+        string="Code lines excluded by the customer",
+        help="Code lines of the files the customer's manifest excludes.",
+    )

@@ -3,10 +3,17 @@ import logging
 import psycopg2
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields, models, tools
-from odoo.exceptions import UserError
+from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import cloc_count
 
 _logger = logging.getLogger(__name__)
+# Bounds of parsing one file or item: system parameter -> (WorkerPool, type).
+ITEM_PARAMS = {
+    "support_contract.count_item_seconds": ("timeout", float),
+    "support_contract.count_item_memory_bytes": ("memory", int),
+}
 
 
 class SupportCountedSource(models.AbstractModel):
@@ -20,6 +27,73 @@ class SupportCountedSource(models.AbstractModel):
     _name = "support.counted.source"
     _description = "Source of a code-line count"
     _count_source_field = None
+
+    def _check_count_right(self):
+        """Counting reads a customer's server or repository: only Support
+        Users (and the server itself) start it. Checked before any network
+        or disk work, whatever the entry point (button, JSON-RPC, wizard)."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group("support_contract.group_support_user"):
+            raise AccessError(
+                self.env._(
+                    "Only Support Users and Support Managers count code lines: "
+                    "ask one of them."
+                )
+            )
+        self.check_access("write")
+
+    @api.model
+    def _limits_from_params(self, params_map):
+        """{name: value} of the system parameters of ``params_map`` ({key:
+        (name, type)}) that are set and valid; the others keep their
+        defaults."""
+        params = self.env["ir.config_parameter"].sudo()
+        values = {}
+        for key, (name, kind) in params_map.items():
+            value = params.get_param(key)
+            if value in (None, False, ""):
+                continue
+            try:
+                values[name] = kind(value)
+            except ValueError:
+                continue
+        return values
+
+    @api.model
+    def _worker_pool(self):
+        """Worker processes that parse what a count reads, each file or
+        item bounded in time (support_contract.count_item_seconds) and
+        memory (support_contract.count_item_memory_bytes)."""
+        return cloc_count.WorkerPool(**self._limits_from_params(ITEM_PARAMS))
+
+    def _declared_exclusions_note(self, snapshot, label):
+        """Why ``snapshot`` waits for a Support Manager because of what the
+        customer declared excluded (a first count with such exclusions, or
+        a change in them), or False."""
+        self.ensure_one()
+        applied = self._support_latest_snapshot("applied")
+        if not snapshot._declared_exclusions_changed(applied):
+            return False
+        details = ", ".join(
+            self.env._(
+                "%(addon)s: %(files)s files, %(lines)s code lines",
+                addon=line.module_name,
+                files=line.declared_files,
+                lines=line.declared_code_lines,
+            )
+            for line in snapshot.line_ids.sorted("module_name")
+            if line.declared_files
+        )
+        return self.env._(
+            "The customer's own manifests exclude code of %(what)s from the count "
+            "(cloc_exclude, demo data: %(details)s), for the first time or other "
+            "than in the applied count. Check that this code is really not the "
+            "customer's and confirm the count; until then the price stays as it "
+            "is.",
+            what=label,
+            details=details,
+        )
 
     def _support_latest_snapshot(self, state=None):
         """The source's latest count (of ``state`` when given)."""

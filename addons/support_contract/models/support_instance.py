@@ -2,14 +2,14 @@ import logging
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import db_cloc
+from .support_credential_mixin import credential_input
 
 _logger = logging.getLogger(__name__)
 
-MANAGER_GROUP = "support_contract.group_support_manager"
 PARAM_ALLOWED_NETWORKS = "support_contract.allowed_networks"
 # Bounds of one database count: system parameter -> (Limits field, type).
 DB_LIMIT_PARAMS = {
@@ -17,6 +17,7 @@ DB_LIMIT_PARAMS = {
     "support_contract.db_count_max_seconds": ("seconds", float),
     "support_contract.db_count_max_records": ("max_records", int),
     "support_contract.db_count_max_bytes": ("max_bytes", int),
+    "support_contract.db_count_max_total_bytes": ("max_total_bytes", int),
 }
 CRON_BATCH = 10
 
@@ -24,8 +25,16 @@ CRON_BATCH = 10
 class SupportInstance(models.Model):
     _name = "support.instance"
     _description = "Customer instance"
-    _inherit = ["mail.thread", "mail.activity.mixin", "support.counted.source"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "support.counted.source",
+        "support.credential.mixin",
+    ]
     _count_source_field = "instance_id"
+    _credential_model = "support.instance.credential"
+    _credential_link = "instance_id"
+    _credential_inputs = {"api_login_input": "api_login", "api_key_input": "api_key"}
     _order = "partner_id, environment, name"
 
     name = fields.Char(required=True, tracking=True)
@@ -92,22 +101,9 @@ class SupportInstance(models.Model):
         tracking=True,
         help="The name of the database to read on the instance.",
     )
-    api_login_input = fields.Char(
-        string="Technical user's login",
-        compute="_compute_credential_inputs",
-        inverse="_inverse_api_login_input",
-        groups=MANAGER_GROUP,
-        exportable=False,
-    )
-    api_key_input = fields.Char(
-        string="API key",
-        compute="_compute_credential_inputs",
-        inverse="_inverse_api_key_input",
-        groups=MANAGER_GROUP,
-        exportable=False,
-    )
+    api_login_input = credential_input("Technical user's login")
+    api_key_input = credential_input("API key")
     has_api_key = fields.Boolean(string="API key set", compute="_compute_has_api_key")
-    can_manage_credentials = fields.Boolean(compute="_compute_can_manage_credentials")
     demo_allowed_endpoint = fields.Char(
         string="Address allowed for the demo",
         readonly=True,
@@ -181,106 +177,51 @@ class SupportInstance(models.Model):
     # bound to the URL's host.
     # ------------------------------------------------------------------
 
-    def _compute_credential_inputs(self):
-        for instance in self:
-            instance.api_login_input = False
-            instance.api_key_input = False
-
-    def _inverse_api_login_input(self):
-        for instance in self:
-            if instance.api_login_input:
-                instance._set_credentials(api_login=instance.api_login_input.strip())
-
-    def _inverse_api_key_input(self):
-        for instance in self:
-            if instance.api_key_input:
-                instance._set_credentials(api_key=instance.api_key_input.strip())
-
     def _compute_has_api_key(self):
         for instance in self:
             instance.has_api_key = bool(instance._credential().api_key)
 
-    def _compute_can_manage_credentials(self):
-        allowed = self.env.user.has_group(MANAGER_GROUP)
-        for instance in self:
-            instance.can_manage_credentials = allowed
-
-    def _check_manager(self):
-        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
-            return
-        raise AccessError(
-            self.env._(
-                "Only a Support Manager can set or remove the API credentials of "
-                "an instance."
-            )
+    def _credential_manager_only_message(self):
+        return self.env._(
+            "Only a Support Manager can set or remove the API credentials of "
+            "an instance."
         )
 
-    def _credential(self):
-        self.ensure_one()
-        Credential = self.env["support.instance.credential"].sudo()
-        if not isinstance(self._origin.id, int):
-            return Credential
-        return Credential.search([("instance_id", "=", self._origin.id)], limit=1)
-
-    def _set_credentials(self, **values):
-        self.ensure_one()
-        self._check_manager()
-        credential = self._credential()
-        if credential:
-            credential.write(values)
-        else:
-            credential.create({"instance_id": self.id, **values})
-        self.message_post(
-            body=self.env._(
-                "API credentials changed by %(user)s.", user=self.env.user.name
-            )
+    def _credential_changed_message(self):
+        return self.env._(
+            "API credentials changed by %(user)s.", user=self.env.user.name
         )
 
-    def action_clear_credentials(self):
-        self._check_manager()
-        for instance in self:
-            instance._credential().unlink()
-            instance.message_post(
-                body=self.env._(
-                    "API credentials removed by %(user)s.", user=self.env.user.name
-                )
-            )
+    def _credential_removed_message(self):
+        return self.env._(
+            "API credentials removed by %(user)s.", user=self.env.user.name
+        )
+
+    def _credential_endpoint(self, url):
+        return db_cloc.endpoint(url)
 
     def write(self, vals):
         if "demo_allowed_endpoint" in vals and not self.env.su:
             raise AccessError(
                 self.env._("Only the demo sets the address an instance may reach.")
             )
-        moved = self.browse()
-        if "url" in vals:
-            new = db_cloc.endpoint(vals["url"])
-            moved = self.filtered(lambda i: db_cloc.endpoint(i.url) != new)
-        for instance in moved:
-            instance._forget_host_secrets(vals["url"])
         return super().write(vals)
 
-    def _forget_host_secrets(self, new_url):
-        """The URL moves to another scheme, host or port: the API key stays
-        with the old one (it would be sent to the new host)."""
-        self.ensure_one()
-        credential = self._credential()
-        allowed = self.sudo().demo_allowed_endpoint
-        if allowed:
-            self.sudo().demo_allowed_endpoint = False
-        if not credential:
-            return
-        credential.unlink()
-        old = db_cloc.endpoint(self.url)
-        new = db_cloc.endpoint(new_url)
-        self.message_post(
-            body=self.env._(
-                "The URL moved from %(old)s to %(new)s: the stored API credentials "
-                "were removed, so they are not sent to the new host. A Support "
-                "Manager enters them again.",
-                old=f"{old[0]}://{old[1]}:{old[2]}" if old[1] else "-",
-                new=f"{new[0]}://{new[1]}:{new[2]}" if new[1] else "-",
-            )
+    def _credential_moved_message(self, old, new):
+        return self.env._(
+            "The URL moved from %(old)s to %(new)s: the stored API credentials "
+            "were removed, so they are not sent to the new host. A Support "
+            "Manager enters them again.",
+            old=f"{old[0]}://{old[1]}:{old[2]}" if old[1] else "-",
+            new=f"{new[0]}://{new[1]}:{new[2]}" if new[1] else "-",
         )
+
+    def _forget_other_host_secrets(self):
+        """The demo's allowed address goes too (silently: only the demo sets
+        it)."""
+        if self.sudo().demo_allowed_endpoint:
+            self.sudo().demo_allowed_endpoint = False
+        return False
 
     # ------------------------------------------------------------------
     # Database count
@@ -296,17 +237,7 @@ class SupportInstance(models.Model):
 
     @api.model
     def _count_limits(self):
-        params = self.env["ir.config_parameter"].sudo()
-        values = {}
-        for key, (name, kind) in DB_LIMIT_PARAMS.items():
-            value = params.get_param(key)
-            if value in (None, False, ""):
-                continue
-            try:
-                values[name] = kind(value)
-            except ValueError:
-                continue
-        return db_cloc.Limits(**values)
+        return db_cloc.Limits(**self._limits_from_params(DB_LIMIT_PARAMS))
 
     def _allowed_networks(self):
         """The repositories' network policy, plus the demo's own server for
@@ -396,6 +327,21 @@ class SupportInstance(models.Model):
                 instance=self.name,
                 limit=limits.max_bytes,
             ),
+            "too-many-bytes": self.env._(
+                "The answers of %(instance)s added up to more than %(limit)s "
+                "bytes; the count was stopped (system parameter "
+                "support_contract.db_count_max_total_bytes).",
+                instance=self.name,
+                limit=limits.max_total_bytes,
+            ),
+            "protocol": self.env._(
+                "%(instance)s answered the database count with something that is "
+                "not what Odoo's external API sends (%(detail)s); nothing of it was "
+                "counted. Check that the URL leads to an Odoo instance of the "
+                "version set on the instance.",
+                instance=self.name,
+                detail=error.detail,
+            ),
             "missing": self.env._(
                 "%(instance)s cannot be counted: it needs a URL, a database name "
                 "and the technical user's API key (and its login before Odoo 19).",
@@ -408,8 +354,21 @@ class SupportInstance(models.Model):
             detail=error.detail,
         )
 
-    def _read_database(self):
-        """Odoo's cloc of the instance's customizations (a Cloc)."""
+    def _read_database(self, pool=None):
+        """Odoo's cloc of the instance's customizations (a Cloc); every text
+        and file parsed in the bounded workers as it arrives."""
+        self.ensure_one()
+        self._check_count_right()
+        client = self._api_client()
+        with db_cloc.ItemParser(pool=pool, deadline=client.deadline) as parser:
+            data = db_cloc.read_customization(client, parser=parser)
+            return db_cloc.count(data, parser=parser)
+
+    def _api_client(self):
+        """A bounded client of the instance's external API, its address
+        checked by the network policy, with the stored credentials
+        (``db_cloc.call(client, model, method, ...)`` for one call). The
+        caller checks the user's right first."""
         self.ensure_one()
         credential = self._credential()
         key, login = credential.api_key or "", credential.api_login or ""
@@ -425,16 +384,16 @@ class SupportInstance(models.Model):
             limits=self._count_limits(),
             allowed=self._allowed_networks(),
         )
-        return db_cloc.count(db_cloc.read_customization(client))
+        return client
 
-    def _count(self):
+    def _count(self, pool=None):
         """Count the database; store a snapshot; apply the price.
 
         A problem puts the instance in error (or "to confirm") and never
         changes the agreement's quantity."""
         self.ensure_one()
         try:
-            cloc = self._read_database()
+            cloc = self._read_database(pool=pool)
         except db_cloc.ApiError as error:
             self._set_count_error(self._api_error_message(error))
             return self.env["support.cloc.snapshot"]
@@ -457,20 +416,22 @@ class SupportInstance(models.Model):
             self.last_code_lines if self.count_state in ("ok", "to_confirm") else 0
         )
         drop = self.env["support.repository"]._max_drop()
+        note = False
         if previous and snapshot.billable_code_lines < previous * (1 - drop / 100.0):
+            note = self.env._(
+                "The code-line count of %(what)s dropped from %(old)s to "
+                "%(new)s lines (more than %(share)s %%). Check it and confirm it "
+                "on the instance; until then the price stays as it is.",
+                what=self._database_label(),
+                old=previous,
+                new=snapshot.billable_code_lines,
+                share=drop,
+            )
+        note = note or self._declared_exclusions_note(snapshot, self._database_label())
+        if note:
             snapshot.sudo().state = "to_confirm"
             self.write({"count_state": "to_confirm", "last_error": False})
-            self._schedule_activity(
-                self.env._(
-                    "The code-line count of %(what)s dropped from %(old)s to "
-                    "%(new)s lines (more than %(share)s %%). Check it and confirm it "
-                    "on the instance; until then the price stays as it is.",
-                    what=self._database_label(),
-                    old=previous,
-                    new=snapshot.billable_code_lines,
-                    share=drop,
-                )
-            )
+            self._schedule_activity(note)
             return snapshot
         snapshot._apply()
         return snapshot
@@ -516,6 +477,7 @@ class SupportInstance(models.Model):
 
     def action_count_database(self):
         """The "Count database" button."""
+        self._check_count_right()
         self._check_countable()
         for instance in self:
             if not instance.try_lock_for_update():
@@ -526,9 +488,10 @@ class SupportInstance(models.Model):
                         instance=instance.display_name,
                     )
                 )
-        for instance in self:
-            instance._count()
-            instance.next_count_date = instance._next_count_date_after_count()
+        with self._worker_pool() as pool:
+            for instance in self:
+                instance._count(pool=pool)
+                instance.next_count_date = instance._next_count_date_after_count()
         return True
 
     def _next_count_date_after_count(self):
@@ -562,95 +525,8 @@ class SupportInstance(models.Model):
     @api.model
     def _count_due_databases(self, batch=CRON_BATCH):
         """Count the due databases (see support.counted.source)."""
-        return self._count_due(lambda instance: instance._count(), batch)
+        with self._worker_pool() as pool:
+            return self._count_due(lambda instance: instance._count(pool=pool), batch)
 
     def _count_failed(self, message):
         self._set_count_error(message)
-
-    # ------------------------------------------------------------------
-    # Demo
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _demo_setup_database(self, instance_xmlid):
-        """The demo instance whose database is the demo database itself.
-
-        Makes a few customizations here (a server action with code, a manual
-        computed field), a technical user with an API key, allows exactly
-        this server's own address for this instance only, and makes the
-        first count (read through the ORM: no server answers during the
-        install). "Count database" then reads it through JSON-2.
-        """
-        instance = self.env.ref(instance_xmlid)
-        partner_model = self.env.ref("base.model_res_partner")
-        self.env["ir.actions.server"].create(
-            {
-                "name": "Solberga: flag customers without VAT number",
-                "state": "code",
-                "model_id": partner_model.id,
-                "code": "for partner in records:\n"
-                "    if partner.is_company and not partner.vat:\n"
-                "        partner['comment'] = 'VAT number missing'\n",
-            }
-        )
-        self.env["ir.model.fields"].with_context(studio=True).create(
-            {
-                "name": "x_studio_contact_count",
-                "field_description": "Contacts",
-                "model_id": partner_model.id,
-                "ttype": "integer",
-                "store": False,
-                "depends": "child_ids",
-                "compute": "for partner in self:\n"
-                "    partner['x_studio_contact_count'] = len(partner.child_ids)\n",
-            }
-        )
-        user = self.env["res.users"].create(
-            {
-                "name": "Support count (demo)",
-                "login": "support_count_demo",
-                "group_ids": [
-                    fields.Command.set(
-                        [
-                            self.env.ref("base.group_user").id,
-                            self.env.ref("base.group_system").id,
-                        ]
-                    )
-                ],
-            }
-        )
-        key = (
-            self.env["res.users.apikeys"]
-            .with_user(user)
-            ._generate(
-                scope="rpc",
-                name="Support database count (demo)",
-                expiration_date=fields.Datetime.now() + relativedelta(years=1),
-            )
-        )
-        port = tools.config.get("http_port") or 8069
-        instance.sudo().write(
-            {
-                "url": f"http://127.0.0.1:{port}",
-                "database_name": self.env.cr.dbname,
-                "count_database": True,
-                "demo_allowed_endpoint": f"127.0.0.1:{port}",
-            }
-        )
-        instance.sudo()._set_credentials(api_login=user.login, api_key=key)
-        cloc = db_cloc.count(db_cloc.read_customization(db_cloc.LocalReader(self.env)))
-        snapshot = (
-            self.env["support.cloc.snapshot"]
-            .sudo()
-            ._create_from_count(
-                instance.sudo(),
-                self.env.cr.dbname,
-                db_cloc.module_counts(cloc),
-                items=db_cloc.items(cloc),
-            )
-        )
-        snapshot._apply()
-        instance.next_count_date = fields.Date.context_today(self) + relativedelta(
-            months=1
-        )
-        return True

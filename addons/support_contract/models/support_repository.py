@@ -1,22 +1,21 @@
-import datetime
+import functools
 import logging
 import os
+import re
 import time
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.modules import get_module_path
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import cloc_count, demo_git, git_repo
+from .support_credential_mixin import credential_input
 
 _logger = logging.getLogger(__name__)
 
 PARAM_ALLOW_LOCAL = "support_contract.allow_local_repositories"
 PARAM_ALLOWED_NETWORKS = "support_contract.allowed_networks"
-DEMO_FOLDER = "support_demo_repositories"
-MANAGER_GROUP = "support_contract.group_support_manager"
 # Bounds of one count: system parameter -> (Limits field, type).
 LIMIT_PARAMS = {
     "support_contract.count_max_tree_entries": ("tree_entries", int),
@@ -26,16 +25,33 @@ LIMIT_PARAMS = {
     "support_contract.count_max_exclude_seconds": ("exclude_seconds", float),
     "support_contract.count_max_seconds": ("seconds", float),
 }
+PARAM_MAX_CACHE_BYTES = "support_contract.git_max_cache_bytes"
+DEFAULT_MAX_CACHE_BYTES = 512 * 2**20
+PARAM_CACHE_MAX_AGE_DAYS = "support_contract.git_cache_max_age_days"
+DEFAULT_CACHE_MAX_AGE_DAYS = 45
+CACHE_FOLDER = "support_repositories"
 PARAM_MAX_DROP = "support_contract.cloc_max_drop_percent"
 DEFAULT_MAX_DROP = 30.0
 CRON_BATCH = 10
+CACHE_NAME = re.compile(r"\Arepository-(\d+)\.git\Z")
 
 
 class SupportRepository(models.Model):
     _name = "support.repository"
     _description = "Customer repository"
-    _inherit = ["mail.thread", "mail.activity.mixin", "support.counted.source"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "support.counted.source",
+        "support.credential.mixin",
+    ]
     _count_source_field = "repository_id"
+    _credential_model = "support.repository.credential"
+    _credential_link = "repository_id"
+    _credential_inputs = {
+        "auth_token_input": "auth_token",
+        "ssh_private_key_input": "ssh_private_key",
+    }
     _order = "agreement_id, name, id"
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False)
@@ -47,6 +63,7 @@ class SupportRepository(models.Model):
         tracking=True,
         domain=[("support_kind", "=", "maintenance")],
         check_company=True,
+        ondelete="restrict",
     )
     # A prospect's repository counted for a quotation: inactive, without an
     # agreement, until the order is confirmed (see sale.order).
@@ -90,20 +107,8 @@ class SupportRepository(models.Model):
     # Credentials live in support.repository.credential, which no one reads
     # but the git call (with sudo). Support Managers write them through the
     # *_input fields, which never show them back.
-    auth_token_input = fields.Char(
-        string="HTTPS token",
-        compute="_compute_credential_inputs",
-        inverse="_inverse_auth_token_input",
-        groups="support_contract.group_support_manager",
-        exportable=False,
-    )
-    ssh_private_key_input = fields.Text(
-        string="SSH private key",
-        compute="_compute_credential_inputs",
-        inverse="_inverse_ssh_private_key_input",
-        groups="support_contract.group_support_manager",
-        exportable=False,
-    )
+    auth_token_input = credential_input("HTTPS token")
+    ssh_private_key_input = credential_input("SSH private key", fields.Text)
     credential_summary = fields.Char(
         string="Credentials",
         compute="_compute_credential_summary",
@@ -116,7 +121,6 @@ class SupportRepository(models.Model):
         help="The SSH server's key seen on first contact; a server showing "
         "another key is refused. Only a Support Manager changes or clears it.",
     )
-    can_manage_credentials = fields.Boolean(compute="_compute_can_manage_credentials")
     state = fields.Selection(
         selection=[
             ("never", "Never counted"),
@@ -157,6 +161,11 @@ class SupportRepository(models.Model):
         "support.cloc.override", "repository_id", string="Addon overrides"
     )
 
+    _has_owner = models.Constraint(
+        "CHECK(agreement_id IS NOT NULL OR sale_order_id IS NOT NULL)",
+        "A repository belongs to an agreement (or, while it is quoted, to a "
+        "quotation).",
+    )
     _url_agreement_unique = models.Constraint(
         "UNIQUE(agreement_id, url, branch)",
         "This repository and branch are already counted for this agreement.",
@@ -185,61 +194,19 @@ class SupportRepository(models.Model):
             tail = repo.url.rstrip("/").replace(":", "/").split("/")[-1]
             repo.name = tail[:-4] if tail.endswith(".git") else tail
 
-    def _compute_credential_inputs(self):
-        for repo in self:
-            repo.auth_token_input = False
-            repo.ssh_private_key_input = False
-
-    def _inverse_auth_token_input(self):
-        for repo in self:
-            if repo.auth_token_input:
-                repo._set_credentials(auth_token=repo.auth_token_input.strip())
-
-    def _inverse_ssh_private_key_input(self):
-        for repo in self:
-            if repo.ssh_private_key_input:
-                repo._set_credentials(
-                    ssh_private_key=repo.ssh_private_key_input.strip()
-                )
-
-    def _check_manager(self):
-        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
-            return
-        raise AccessError(
-            self.env._(
-                "Only a Support Manager can set or remove a repository's "
-                "credentials or its pinned SSH host key."
-            )
+    def _credential_manager_only_message(self):
+        return self.env._(
+            "Only a Support Manager can set or remove a repository's "
+            "credentials or its pinned SSH host key."
         )
 
-    def _credential(self):
-        """The repository's stored credentials (sudo: only the git call and
-        the Support Managers' own actions use it)."""
-        self.ensure_one()
-        Credential = self.env["support.repository.credential"].sudo()
-        if not isinstance(self._origin.id, int):
-            return Credential
-        return Credential.search([("repository_id", "=", self._origin.id)], limit=1)
+    def _credential_changed_message(self):
+        return self.env._("Credentials changed by %(user)s.", user=self.env.user.name)
 
-    def _set_credentials(self, **values):
-        self.ensure_one()
-        self._check_manager()
-        credential = self._credential()
-        if credential:
-            credential.write(values)
-        else:
-            credential.create({"repository_id": self.id, **values})
-        self._post_credentials_changed()
+    _credential_removed_message = _credential_changed_message
 
-    def _compute_can_manage_credentials(self):
-        allowed = self.env.user.has_group(MANAGER_GROUP)
-        for repo in self:
-            repo.can_manage_credentials = allowed
-
-    def _post_credentials_changed(self):
-        self.message_post(
-            body=self.env._("Credentials changed by %(user)s.", user=self.env.user.name)
-        )
+    def _credential_endpoint(self, url):
+        return git_repo.url_endpoint(url)
 
     def _compute_credential_summary(self):
         for repo in self:
@@ -305,34 +272,22 @@ class SupportRepository(models.Model):
     def write(self, vals):
         if "ssh_host_key" in vals:
             self._check_manager()
-        moved = self.browse()
-        if "url" in vals:
-            new = git_repo.url_endpoint(vals["url"])
-            moved = self.filtered(lambda r: git_repo.url_endpoint(r.url) != new)
-        for repo in moved:
-            repo._forget_host_secrets(vals["url"])
         return super().write(vals)
 
-    def _forget_host_secrets(self, new_url):
-        """The URL moves to another scheme or host: its credentials and pinned
-        host key stay with the old one (they would be sent to the new host)."""
-        self.ensure_one()
-        credential = self._credential()
-        if not credential and not self.ssh_host_key:
-            return
-        credential.unlink()
-        if self.ssh_host_key:
-            self.sudo().ssh_host_key = False
-        old = git_repo.url_endpoint(self.url)
-        new = git_repo.url_endpoint(new_url)
-        self.message_post(
-            body=self.env._(
-                "The URL moved from %(old)s to %(new)s: the stored credentials and "
-                "the pinned SSH host key were removed, so they are not sent to the "
-                "new host. A Support Manager enters them again.",
-                old=f"{old[0]}://{old[1]}" if old[1] else old[0] or "-",
-                new=f"{new[0]}://{new[1]}" if new[1] else new[0] or "-",
-            )
+    def _forget_other_host_secrets(self):
+        """The pinned host key goes with the credentials."""
+        if not self.ssh_host_key:
+            return False
+        self.sudo().ssh_host_key = False
+        return True
+
+    def _credential_moved_message(self, old, new):
+        return self.env._(
+            "The URL moved from %(old)s to %(new)s: the stored credentials and "
+            "the pinned SSH host key were removed, so they are not sent to the "
+            "new host. A Support Manager enters them again.",
+            old=f"{old[0]}://{old[1]}" if old[1] else old[0] or "-",
+            new=f"{new[0]}://{new[1]}" if new[1] else new[0] or "-",
         )
 
     @api.constrains("branch")
@@ -342,12 +297,6 @@ class SupportRepository(models.Model):
                 git_repo.check_branch(repo.branch)
             except git_repo.GitError as error:
                 raise ValidationError(repo._git_error_message(error)) from None
-
-    def action_clear_credentials(self):
-        self._check_manager()
-        for repo in self:
-            repo._credential().unlink()
-            repo._post_credentials_changed()
 
     def action_clear_host_key(self):
         self._check_manager()
@@ -375,28 +324,14 @@ class SupportRepository(models.Model):
         urls = [url for url in self.mapped("url") if git_repo.is_local_url(url)]
         if not urls:
             return False
-        base = os.path.realpath(self._demo_base())
+        base = os.path.realpath(demo_git.demo_base(self.env.cr.dbname))
         return all(
             os.path.commonpath([base, git_repo.local_path(url)]) == base for url in urls
         )
 
     @api.model
-    def _demo_base(self):
-        return os.path.join(tools.config["data_dir"], DEMO_FOLDER, self.env.cr.dbname)
-
-    @api.model
     def _count_limits(self):
-        params = self.env["ir.config_parameter"].sudo()
-        values = {}
-        for key, (name, kind) in LIMIT_PARAMS.items():
-            value = params.get_param(key)
-            if value in (None, False, ""):
-                continue
-            try:
-                values[name] = kind(value)
-            except ValueError:
-                continue
-        return cloc_count.Limits(**values)
+        return cloc_count.Limits(**self._limits_from_params(LIMIT_PARAMS))
 
     @api.model
     def _max_drop(self):
@@ -406,14 +341,79 @@ class SupportRepository(models.Model):
         except ValueError:
             return DEFAULT_MAX_DROP
 
+    @api.model
+    def _cache_folder(self):
+        return os.path.join(tools.config["data_dir"], CACHE_FOLDER, self.env.cr.dbname)
+
     def _cache_path(self):
         self.ensure_one()
-        return os.path.join(
-            tools.config["data_dir"],
-            "support_repositories",
-            self.env.cr.dbname,
-            f"repository-{self.id}.git",
+        return os.path.join(self._cache_folder(), f"repository-{self.id}.git")
+
+    def _remove_cache(self):
+        for repo in self:
+            git_repo.remove_cache(repo._cache_path())
+
+    @api.model
+    def _param_number(self, key, default, kind=int):
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        try:
+            return kind(value) if value not in (None, False, "") else default
+        except ValueError:
+            return default
+
+    def unlink(self):
+        paths = [repo._cache_path() for repo in self]
+        result = super().unlink()
+        for path in paths:
+            git_repo.remove_cache(path)
+        return result
+
+    @api.model
+    def _cron_prune_caches(self):
+        """Remove the caches no repository uses: of deleted repositories, left
+        by a process killed halfway, or not fetched for
+        support_contract.git_cache_max_age_days days. Each removal is one
+        rename then a delete: safe to run twice and to kill."""
+        folder = self._cache_folder()
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return 0
+        max_age = self._param_number(
+            PARAM_CACHE_MAX_AGE_DAYS, DEFAULT_CACHE_MAX_AGE_DAYS, float
         )
+        oldest = time.time() - max_age * 86400
+        ids = {}
+        for name in names:
+            match = CACHE_NAME.match(name)
+            if match:
+                ids[name] = int(match.group(1))
+        existing = set(
+            self.with_context(active_test=False)
+            .sudo()
+            .search([("id", "in", list(ids.values()))])
+            .ids
+        )
+        removed = 0
+        for name in names:
+            path = os.path.join(folder, name)
+            if ".removed-" in name:
+                stale = True
+            elif name in ids:
+                try:
+                    stale = ids[name] not in existing or (
+                        os.stat(path).st_mtime < oldest
+                    )
+                except OSError:
+                    continue
+            else:
+                continue  # not ours
+            if stale:
+                git_repo.remove_cache(path)
+                removed += 1
+        if removed:
+            _logger.info("Removed %s stale repository caches", removed)
+        return removed
 
     def _git(self, timeout=None):
         self.ensure_one()
@@ -431,6 +431,9 @@ class SupportRepository(models.Model):
             .sudo()
             .get_param(PARAM_ALLOWED_NETWORKS, ""),
             host_keys=self.ssh_host_key or "",
+            max_cache_bytes=self._param_number(
+                PARAM_MAX_CACHE_BYTES, DEFAULT_MAX_CACHE_BYTES
+            ),
         )
 
     def _git_error_message(self, error):
@@ -532,6 +535,13 @@ class SupportRepository(models.Model):
                 url=self.url,
                 seconds=error.detail,
             ),
+            "too-large-fetch": self.env._(
+                "Fetching %(url)s took more than %(limit)s bytes on disk; git was "
+                "stopped and what it fetched removed (system parameter "
+                "support_contract.git_max_cache_bytes).",
+                url=self.url,
+                limit=error.detail,
+            ),
             "count-timeout": self.env._(
                 "Counting %(url)s took longer than %(seconds)s seconds; the count "
                 "was stopped (system parameter support_contract.count_max_seconds).",
@@ -569,6 +579,7 @@ class SupportRepository(models.Model):
         try:
             commit, modules = self._fetch_and_count(pool=pool)
         except (git_repo.GitError, cloc_count.CountError) as error:
+            self._remove_cache()
             self._set_error(self._git_error_message(error))
             return self.env["support.cloc.snapshot"]
         # Counting is the server's work: whoever presses Count now, the
@@ -587,22 +598,24 @@ class SupportRepository(models.Model):
         )
         previous = self.last_code_lines if self.state in ("ok", "to_confirm") else 0
         drop = self._max_drop()
+        note = False
         if previous and snapshot.billable_code_lines < previous * (1 - drop / 100.0):
+            note = self.env._(
+                "The code-line count of %(repo)s dropped from %(old)s to %(new)s "
+                "lines (more than %(share)s %%). Check it and confirm it on the "
+                "repository; until then the price stays as it is.",
+                repo=self.display_name,
+                old=previous,
+                new=snapshot.billable_code_lines,
+                share=drop,
+            )
+        note = note or self._declared_exclusions_note(snapshot, self.display_name)
+        if note:
             snapshot.sudo().state = "to_confirm"
             self.write(
                 {"state": "to_confirm", "last_commit": commit, "last_error": False}
             )
-            self._schedule_activity(
-                self.env._(
-                    "The code-line count of %(repo)s dropped from %(old)s to %(new)s "
-                    "lines (more than %(share)s %%). Check it and confirm it on the "
-                    "repository; until then the price stays as it is.",
-                    repo=self.display_name,
-                    old=previous,
-                    new=snapshot.billable_code_lines,
-                    share=drop,
-                )
-            )
+            self._schedule_activity(note)
             return snapshot
         snapshot._apply()
         return snapshot
@@ -611,8 +624,14 @@ class SupportRepository(models.Model):
         """(commit, [ModuleCount]) of the repository's branch, fetched and
         counted within the bounds; raises GitError or CountError."""
         self.ensure_one()
+        self._check_count_right()
         limits = self._count_limits()
         deadline = time.monotonic() + limits.seconds
+        # What this transaction fetched goes if it is rolled back (a quote
+        # that failed after its count, a request that failed).
+        self.env.cr.postrollback.add(
+            functools.partial(git_repo.remove_cache, self._cache_path())
+        )
         repo = self._git(timeout=max(1, min(self.timeout, int(limits.seconds))))
         commit = repo.fetch(self.branch)
         if repo.host_key_learned:
@@ -664,6 +683,7 @@ class SupportRepository(models.Model):
 
     def action_count_lines(self):
         """The "Count now" button: count each repository now."""
+        self._check_count_right()
         for repo in self:
             locked = repo.try_lock_for_update()
             if not locked:
@@ -673,7 +693,7 @@ class SupportRepository(models.Model):
                         repo=repo.display_name,
                     )
                 )
-        with cloc_count.WorkerPool() as pool:
+        with self._worker_pool() as pool:
             for repo in self:
                 repo._count(pool=pool)
                 repo.next_count_date = repo._next_count_date_after_count()
@@ -713,69 +733,8 @@ class SupportRepository(models.Model):
     def _count_due_repositories(self, batch=CRON_BATCH):
         """Count the due repositories (see support.counted.source), with one
         pool of worker processes for the whole run."""
-        with cloc_count.WorkerPool() as pool:
+        with self._worker_pool() as pool:
             return self._count_due(lambda repo: repo._count(pool=pool), batch)
 
     def _count_failed(self, message):
         self._set_error(message)
-
-    # ------------------------------------------------------------------
-    # Demo
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _demo_setup_repositories(self, specs, months=12):
-        """Real git repositories for the demo, counted month by month.
-
-        ``specs``: [(folder, agreement xmlid, repository name, {addon: reason
-        not charged}, [(customer addon, Odoo addon it is copied from, first
-        month, full month, last month or None)])]. The customer addons are
-        copies of Odoo Community addons of this server (never shipped in the
-        repository), laid out in ``months`` monthly commits, each counted as
-        of its month. A count that dropped more than allowed is confirmed by
-        the demo Support Manager.
-        """
-        # The demo's repositories are local paths under the demo folder: they
-        # are allowed by their place, the parameter stays off.
-        base = self._demo_base()
-        today = fields.Date.context_today(self)
-        manager = self.env.ref("support_contract.user_manager_demo")
-        Message = self.env["mail.message"].sudo()
-        with cloc_count.WorkerPool() as pool:
-            for folder, agreement_xmlid, name, overrides, addons in specs:
-                addons = [
-                    (target, get_module_path(source), first, full, last)
-                    for target, source, first, full, last in addons
-                    if get_module_path(source)
-                ]
-                target = os.path.join(base, folder)
-                demo_git.init_repository(target)
-                agreement = self.env.ref(agreement_xmlid)
-                repo = self.create(
-                    {"name": name, "agreement_id": agreement.id, "url": target}
-                )
-                for module_name, reason in overrides.items():
-                    self.env["support.cloc.override"].create(
-                        {
-                            "repository_id": repo.id,
-                            "module_name": module_name,
-                            "reason": reason,
-                        }
-                    )
-                for month in range(1, months + 1):
-                    day = today + relativedelta(months=month - months, day=1)
-                    when = datetime.datetime.combine(day, datetime.time(5, 0))
-                    last_message = Message.search([], order="id desc", limit=1).id
-                    demo_git.lay_out_month(target, addons, month)
-                    demo_git.commit_all(
-                        target, f"{name}: work of {day:%Y-%m}", date=when.isoformat()
-                    )
-                    snapshot = repo._count(pool=pool)
-                    snapshot.sudo().date = when
-                    if repo.state == "to_confirm":
-                        repo.with_user(manager).action_confirm_count()
-                    repo.last_count_date = when
-                    # The chatter of that month, dated when it happened.
-                    Message.search([("id", ">", last_message)]).write({"date": when})
-                repo.next_count_date = today + relativedelta(months=1, day=1)
-        return True

@@ -12,3 +12,4 @@ from . import test_repository_security
 from . import test_quote
 from . import test_database_count
 from . import test_patch_round
+from . import test_hostile_sources

@@ -10,7 +10,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HOST, HttpCase, get_db_name, tagged
 from odoo.tools import cloc as odoo_cloc
 from odoo.tools import config
@@ -228,10 +228,16 @@ class TestInstanceDatabaseCount(SupportContractCommon, HttpCase):
             {"api_key_input": key or self.key}
         )
 
-    def count_as_support_user(self):
+    def count_as_support_user(self, confirm=True):
+        """Count as a Support User; a count held for the customer's declared
+        exclusions (the fixtures' __cloc_exclude__ action) is confirmed by
+        a Support Manager unless ``confirm`` is False."""
         with self.allow_requests(all_requests=True):
             self.instance.with_user(self.support_user).action_count_database()
         self.instance.invalidate_recordset()
+        if confirm and self.instance.count_state == "to_confirm":
+            self.instance.with_user(self.support_manager).action_confirm_count()
+            self.instance.invalidate_recordset()
 
     def odoo_code_lines(self):
         cloc = odoo_cloc.Cloc()
@@ -243,8 +249,25 @@ class TestInstanceDatabaseCount(SupportContractCommon, HttpCase):
 
     def test_support_user_counts_the_database_and_the_price_follows(self):
         self.set_key()
-        self.count_as_support_user()
+        quantity = self.line_quantity()
+        self.count_as_support_user(confirm=False)
         odoo = self.odoo_code_lines()
+        # The customer marked an action __cloc_exclude__: counted aside,
+        # shown, and a first count with it waits for a Support Manager.
+        self.assertEqual(self.instance.count_state, "to_confirm")
+        held = self.instance.snapshot_ids
+        studio = held.line_ids.filtered(lambda line: line.module_name == "odoo/studio")
+        self.assertEqual(studio.declared_files, len(odoo.excluded["odoo/studio"]))
+        self.assertEqual(
+            studio.declared_code_lines,
+            sum(c[0] for c in odoo.excluded["odoo/studio"].values()),
+        )
+        self.assertIn("cloc_exclude", self.instance.activity_ids.note)
+        self.assertEqual(self.line_quantity(), quantity, "the price waits")
+        with self.assertRaises(UserError):
+            self.instance.with_user(self.support_user).action_confirm_count()
+        self.instance.with_user(self.support_manager).action_confirm_count()
+        self.instance.invalidate_recordset()
         self.assertEqual(self.instance.count_state, "ok", self.instance.last_error)
         snapshot = self.instance.snapshot_ids
         self.assertEqual(len(snapshot), 1)

@@ -12,6 +12,7 @@ from odoo import tools
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
+from ..tools import demo_git
 from .common import SupportContractCommon
 from .git_fixtures import GitFixture
 
@@ -224,7 +225,7 @@ class TestRepositorySecurity(SupportContractCommon):
         )
         fixture = self.local_fixture(addon("kund", 3))
         Repository = self.env["support.repository"].with_user(self.support_user)
-        base = Repository._demo_base()
+        base = demo_git.demo_base(self.env.cr.dbname)
         os.makedirs(os.path.join(base, "kund"), exist_ok=True)
         own_cache = os.path.join(
             tools.config["data_dir"], "support_repositories", self.env.cr.dbname

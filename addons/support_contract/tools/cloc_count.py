@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 
 from odoo.tools import cloc as odoo_cloc
 
-ENGINE_VERSION = 2
+ENGINE_VERSION = 3
 _CLOC_SOURCE = hashlib.sha1(inspect.getsource(odoo_cloc).encode()).hexdigest()[:12]
 RULES_VERSION = f"{odoo_cloc.VERSION}-{ENGINE_VERSION}-{_CLOC_SOURCE}"
 MANIFEST = "__manifest__.py"
@@ -98,6 +98,11 @@ class ModuleCount:
     code: int = 0
     total: int = 0
     errors: dict = field(default_factory=dict)  # relative path -> reason
+    # Excluded by the customer's own declarations (manifest cloc_exclude,
+    # demo files; a database's __cloc_exclude__): counted aside, not charged.
+    declared_files: int = 0
+    declared_code: int = 0
+    declared_total: int = 0
 
     @property
     def other(self):
@@ -110,6 +115,9 @@ class ModuleCount:
             "code": self.code,
             "total": self.total,
             "errors": self.errors,
+            "declared_files": self.declared_files,
+            "declared_code": self.declared_code,
+            "declared_total": self.declared_total,
         }
 
     @classmethod
@@ -227,7 +235,8 @@ class WorkerPool:
         return chunks
 
     def parse(self, tasks, deadline=None):
-        """{key: (code, total) or (-1, reason)} for tasks [(key, ext, bytes)].
+        """{key: (code, total) or (-1, reason)} for tasks [(key, ext, bytes)]
+        (or (key, ext, bytes, encoding); latin1 by default, as cloc reads).
 
         Files go to the workers in batches; a batch that stalls or exhausts
         its worker is parsed again file by file, so the bound applies to
@@ -258,8 +267,8 @@ class WorkerPool:
                             answers.append(single[0] if single else (-1, failure))
                     elif failure:
                         answers = [(-1, failure)]
-                    for (key, _ext, _data), answer in zip(batch, answers, strict=True):
-                        results[key] = answer
+                    for task, answer in zip(batch, answers, strict=True):
+                        results[task[0]] = answer
             except Exception as error:  # reported to the caller below
                 failures.append(error)
 
@@ -281,11 +290,20 @@ class WorkerPool:
         if remaining is not None and remaining <= 0:
             raise CountError("count-timeout")
         proc = self._worker(index)
-        header = {"files": [{"ext": ext, "size": len(data)} for _k, ext, data in batch]}
+        header = {
+            "files": [
+                {
+                    "ext": task[1],
+                    "size": len(task[2]),
+                    "encoding": task[3] if len(task) > 3 else "latin1",
+                }
+                for task in batch
+            ]
+        }
         try:
             proc.stdin.write(json.dumps(header).encode() + b"\n")
-            for _key, _ext, data in batch:
-                proc.stdin.write(data)
+            for task in batch:
+                proc.stdin.write(task[2])
             proc.stdin.flush()
             line = self._readline(
                 proc, timeout if remaining is None else min(timeout, remaining)
@@ -318,11 +336,11 @@ class WorkerPool:
     def exclusions(self, jobs, max_patterns, timeout):
         """Files each addon's manifest excludes, computed in a worker.
 
-        ``jobs``: [(manifest bytes or None, [relative paths])]; returns a set
-        of excluded paths per job. A manifest with more than
-        ``max_patterns`` patterns, or matching that takes longer than
-        ``timeout`` seconds (or too much memory), stops the count with
-        CountError: only the worker is stopped.
+        ``jobs``: [(manifest bytes or None, [relative paths])]; returns per
+        job (excluded paths, paths excluded by the manifest's own patterns).
+        A manifest with more than ``max_patterns`` patterns, or matching
+        that takes longer than ``timeout`` seconds (or too much memory),
+        stops the count with CountError: only the worker is stopped.
         """
         if not jobs:
             return []
@@ -354,7 +372,7 @@ class WorkerPool:
                 error = CountError("exclude-patterns", str(answer["count"]))
                 error.index = index
                 raise error
-            answers.append(set(answer["excluded"]))
+            answers.append((set(answer["excluded"]), set(answer["declared"])))
         return answers
 
 
@@ -519,6 +537,7 @@ class _Plan:
     def __init__(self, name, root):
         self.result = ModuleCount(name=name, path=root)
         self.files = []  # (relative path, blob key)
+        self.declared = []  # (relative path, blob key): excluded by the customer
         self.module_key = None
         self.inside = []  # entries of the addon, trees left out
         self.prefix = ""
@@ -542,12 +561,25 @@ def _plan_module(root, name, tree_sha, entries, cache):
 
 
 def _plan_files(plan, excluded, cache, needed):
-    """Which of the addon's files are counted; blobs not cached go to ``needed``."""
+    """Which of the addon's files are counted; blobs not cached go to ``needed``.
+
+    ``excluded``: (paths excluded, paths the customer's own patterns
+    exclude); the latter are counted aside (``declared``)."""
     prefix = plan.prefix
+    excluded, declared = excluded
     for entry in sorted(plan.inside, key=lambda e: e.path):
         rel = entry.path[len(prefix) :]
         ext = os.path.splitext(entry.path)[1].lower()
-        if rel in excluded or ext not in odoo_cloc.VALID_EXTENSION:
+        if ext not in odoo_cloc.VALID_EXTENSION:
+            continue
+        if rel in excluded:
+            if rel in declared:
+                plan.result.declared_files += 1
+                if entry.is_regular_file and entry.size <= odoo_cloc.MAX_FILE_SIZE:
+                    key = f"blob:{entry.sha}:{ext}:{RULES_VERSION}"
+                    plan.declared.append((rel, key))
+                    if not cache.get(key):
+                        needed[key] = (entry.sha, ext, entry.size)
             continue
         if entry.is_symlink:
             plan.result.errors[rel] = SYMLINK
@@ -705,6 +737,14 @@ def _result(plan, parsed, cache):
         else:
             plan.result.code += code
             plan.result.total += total
+    for _rel, key in plan.declared:
+        counted = parsed.get(key)
+        if counted is None:
+            counted = json.loads(cache.get(key))
+        code, total = counted
+        if code != -1:
+            plan.result.declared_code += code
+            plan.result.declared_total += total
     if not _bounded(plan.result):
         cache.set(plan.module_key, json.dumps(plan.result.as_json()))
     return plan.result

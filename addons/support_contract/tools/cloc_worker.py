@@ -3,7 +3,8 @@
 Run as a script (``python cloc_worker.py MEMORY_BYTES``) by ``cloc_count``; it
 reads batches of files from stdin and answers on stdout, a batch at a time:
 
-    request:  one JSON line {"files": [{"ext": ".py", "size": N}, ...]},
+    request:  one JSON line {"files": [{"ext": ".py", "size": N,
+              "encoding": "latin1" (default) or "utf-8"}, ...]},
               then the files' bytes one after the other
     response: one JSON line [{"code": C, "total": T} or {"error": "..."}, ...]
 
@@ -12,7 +13,9 @@ Odoo process, so their time and memory are bounded too):
 
     request:  {"exclude": [{"manifest": text or null, "paths": [...]}, ...],
                "max_patterns": N}
-    response: [{"excluded": [...]} or {"error": "patterns", "count": C}, ...]
+    response: [{"excluded": [...], "declared": [...]} or
+               {"error": "patterns", "count": C}, ...]
+              ("declared": excluded by the manifest's own patterns only)
 
 The parent kills a worker that takes too long; the memory limit turns a
 runaway file into an error instead of exhausting the machine.
@@ -51,7 +54,9 @@ def main():
         answers = []
         for task in batch["files"]:
             data = stdin.read(task["size"])
-            answers.append(count(cloc, data, task["ext"]))
+            answers.append(
+                count(cloc, data, task["ext"], task.get("encoding") or "latin1")
+            )
             del data
         stdout.write(json.dumps(answers).encode() + b"\n")
         stdout.flush()
@@ -64,13 +69,23 @@ def exclusions(cloc_count, job, max_patterns):
     own = len(patterns) - len(cloc_count.odoo_cloc.DEFAULT_EXCLUDE)
     if manifest is not None and own > max_patterns:
         return {"error": "patterns", "count": own}
-    return {"excluded": sorted(cloc_count.excluded_files(job["paths"], patterns))}
+    excluded = cloc_count.excluded_files(job["paths"], patterns)
+    # What the customer's own patterns (cloc_exclude, demo) exclude beyond
+    # cloc's defaults: counted aside and shown.
+    default = cloc_count.excluded_files(
+        job["paths"], patterns[: len(cloc_count.odoo_cloc.DEFAULT_EXCLUDE)]
+    )
+    return {"excluded": sorted(excluded), "declared": sorted(excluded - default)}
 
 
-def count(cloc, data, ext):
+def count(cloc, data, ext, encoding="latin1"):
     try:
-        # Exactly as odoo-bin cloc reads a file: latin1, then by extension.
-        code, total = cloc.parse(data.decode("latin1"), ext)
+        # Exactly as odoo-bin cloc reads a file: latin1, then by extension
+        # (a database's texts, already text in Odoo, travel as utf-8).
+        text = data.decode(
+            encoding, "surrogatepass" if encoding != "latin1" else "strict"
+        )
+        code, total = cloc.parse(text, ext)
     except (MemoryError, RecursionError):
         return {"error": "memory"}
     if code == -1:

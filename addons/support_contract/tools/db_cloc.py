@@ -27,12 +27,13 @@ import socket
 import ssl
 import time
 import urllib.parse
+import xml.parsers.expat
 import xmlrpc.client
 from dataclasses import dataclass, field
 
 from odoo.tools import cloc as odoo_cloc
 
-from . import git_repo
+from . import cloc_count, git_repo
 from .cloc_count import ModuleCount
 
 STUDIO = "odoo/studio"
@@ -59,7 +60,16 @@ class Limits:
     seconds: float = 600.0  # seconds for the whole read
     max_records: int = 10000  # records of one kind
     max_bytes: int = 20 * 2**20  # bytes of one answer
+    max_total_bytes: int = 256 * 2**20  # bytes of every answer of one count
     page: int = 200  # records per request
+
+
+# What a record's fields may hold; anything else is a protocol error.
+INTEGER_FIELDS = {"id", "res_id", "file_size"}
+TEXT_FIELDS = {"module", "state", "name"}
+BOOLEAN_FIELDS = {"imported"}
+# Texts and files are handed to the parser in slices of about this size.
+PARSE_SLICE = 8 * 2**20
 
 
 @dataclass
@@ -83,10 +93,85 @@ class Customization:
 # ----------------------------------------------------------------------
 
 
-def count(data, cloc=None):
+class ItemParser:
+    """Counts texts and files with Odoo's parsers in the bounded worker
+    processes of the repositories' count (time and memory per item), as
+    they arrive: only the results are kept, never the contents.
+
+    ``add`` returns a key; ``result(key)`` is ``(code, total)`` or
+    ``(-1, reason)``. Past ``deadline`` (``time.monotonic()``) it raises
+    ApiError('timeout').
+    """
+
+    def __init__(self, pool=None, deadline=None, slice_bytes=PARSE_SLICE):
+        self.own_pool = pool is None
+        self.pool = pool or cloc_count.WorkerPool()
+        self.deadline = deadline
+        self.slice_bytes = slice_bytes
+        self.pending = []
+        self.pending_bytes = 0
+        self.results = {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def close(self):
+        self.pending = []
+        if self.own_pool:
+            self.pool.close()
+
+    def add(self, content, ext, encoding="latin1"):
+        if isinstance(content, str):
+            data = content.encode("utf-8", "surrogatepass")
+            encoding = "utf-8"
+        else:
+            data = bytes(content or b"")
+        key = len(self.results) + len(self.pending)
+        self.pending.append((key, ext, data, encoding))
+        self.pending_bytes += len(data)
+        if self.pending_bytes >= self.slice_bytes:
+            self.flush()
+        return key
+
+    def flush(self):
+        tasks, self.pending, self.pending_bytes = self.pending, [], 0
+        if not tasks:
+            return
+        try:
+            self.results.update(self.pool.parse(tasks, deadline=self.deadline))
+        except cloc_count.CountError:
+            raise ApiError("timeout", "") from None
+
+    def result(self, key):
+        if key not in self.results:
+            self.flush()
+        return tuple(self.results[key])
+
+
+def _parsed(parser, content, ext, encoding="latin1"):
+    """The count of ``content`` (or of what the parser already holds for it:
+    an ``("parsed", key)`` left by :func:`read_customization`)."""
+    if isinstance(content, tuple) and content and content[0] == "parsed":
+        return parser.result(content[1])
+    return parser.result(parser.add(content or "", ext, encoding))
+
+
+def count(data, cloc=None, parser=None):
     """Book ``data`` (a :class:`Customization`) in an odoo.tools.cloc.Cloc
-    exactly as ``Cloc.count_customization`` books the same records."""
-    cloc = cloc or odoo_cloc.Cloc()
+    exactly as ``Cloc.count_customization`` books the same records; every
+    text is parsed by ``parser`` (an :class:`ItemParser`; its own when not
+    given), never in this process."""
+    if parser is None:
+        with ItemParser() as own:
+            return _book(data, cloc or odoo_cloc.Cloc(), own)
+    return _book(data, cloc or odoo_cloc.Cloc(), parser)
+
+
+def _book(data, cloc, parser):
     modules = data.modules
 
     def imported(name):
@@ -112,7 +197,7 @@ def count(data, cloc=None):
         cloc.book(
             min(known) if known else STUDIO,
             "ir.actions.server/{}: {}".format(action["id"], action["name"]),
-            cloc.parse_py(action["code"]),
+            _parsed(parser, action["code"], ".py"),
             EXCLUDE in kept,
         )
 
@@ -129,7 +214,7 @@ def count(data, cloc=None):
         cloc.book(
             module or STUDIO,
             "ir.model.fields/{}: {}".format(rec["id"], rec["name"]),
-            cloc.parse_py(rec["compute"]),
+            _parsed(parser, rec["compute"], ".py"),
             EXCLUDE in rows,
         )
 
@@ -150,7 +235,7 @@ def count(data, cloc=None):
         cloc.book(
             module,
             "/{}/views/{}.xml".format(module, view["name"]),
-            cloc.parse_xml(view["arch_base"]),
+            _parsed(parser, view["arch_base"], ".xml"),
             EXCLUDE in rows,
         )
 
@@ -170,8 +255,7 @@ def count(data, cloc=None):
         if base64_size(attach["size"]) > odoo_cloc.MAX_FILE_SIZE:
             cloc.book(module, url, (-1, "Max file size exceeded"))
             continue
-        content = (attach["raw"] or b"").decode("latin1")
-        cloc.book(module, url, cloc.parse(content, ext), EXCLUDE in rows)
+        cloc.book(module, url, _parsed(parser, attach["raw"], ext), EXCLUDE in rows)
     return cloc
 
 
@@ -182,7 +266,7 @@ def base64_size(size):
 
 def module_counts(cloc):
     """[ModuleCount] of a Cloc, one per module (errors included)."""
-    names = sorted(set(cloc.modules) | set(cloc.errors))
+    names = sorted(set(cloc.modules) | set(cloc.errors) | set(cloc.excluded))
     return [
         ModuleCount(
             name=name,
@@ -192,6 +276,10 @@ def module_counts(cloc):
             errors={
                 item: str(reason) for item, reason in cloc.errors.get(name, {}).items()
             },
+            # Items the customer marked __cloc_exclude__: counted aside.
+            declared_files=len(cloc.excluded.get(name, {})),
+            declared_code=sum(c[0] for c in cloc.excluded.get(name, {}).values()),
+            declared_total=sum(c[1] for c in cloc.excluded.get(name, {}).values()),
         )
         for name in names
     ]
@@ -207,17 +295,50 @@ def items(cloc):
 # ----------------------------------------------------------------------
 
 
-def read_customization(client):
-    """Read through ``client`` the records ``count_customization`` reads."""
+def read_customization(client, parser=None):
+    """Read through ``client`` the records ``count_customization`` reads.
+
+    With ``parser`` (an :class:`ItemParser`) every text and file is handed
+    to it as it arrives and only its key is kept (files are streamed to the
+    parser, not kept). Any answer of an unexpected shape (malformed or too
+    deeply nested, wrong types) is ApiError('protocol')."""
+    try:
+        return _read_customization(client, parser)
+    except ApiError:
+        raise
+    except (TypeError, KeyError, AttributeError, ValueError, RecursionError) as error:
+        raise ApiError("protocol", type(error).__name__) from None
+
+
+def _hand_over(parser, records, name, ext):
+    """Texts of ``records`` handed to the parser as they arrive."""
+    if parser is None:
+        return records
+    for record in records:
+        record[name] = ("parsed", parser.add(record[name] or "", ext))
+    return records
+
+
+def _read_customization(client, parser):
     data = Customization()
     data.has_imported = "imported" in client.field_names("ir.module.module")
-    data.actions = client.search_read(
-        "ir.actions.server", [("state", "=", "code")], ["name", "code"]
+    data.actions = _hand_over(
+        parser,
+        client.search_read(
+            "ir.actions.server", [("state", "=", "code")], ["name", "code"]
+        ),
+        "code",
+        ".py",
     )
-    data.fields = client.search_read(
-        "ir.model.fields",
-        [("state", "=", "manual"), ("compute", "!=", False)],
-        ["name", "compute"],
+    data.fields = _hand_over(
+        parser,
+        client.search_read(
+            "ir.model.fields",
+            [("state", "=", "manual"), ("compute", "!=", False)],
+            ["name", "compute"],
+        ),
+        "compute",
+        ".py",
     )
     _load_xmlids(client, data, "ir.actions.server", [a["id"] for a in data.actions])
     _load_xmlids(client, data, "ir.model.fields", [f["id"] for f in data.fields])
@@ -233,16 +354,21 @@ def read_customization(client):
         if imported:
             view_ids = _xmlid_res_ids(client, "ir.ui.view", imported)
             _load_xmlids(client, data, "ir.ui.view", view_ids)
-            data.views = _read_ids(
-                client,
-                "ir.ui.view",
-                view_ids,
-                ["name", "arch_base"],
-                [("type", "=", "qweb")],
+            data.views = _hand_over(
+                parser,
+                _read_ids(
+                    client,
+                    "ir.ui.view",
+                    view_ids,
+                    ["name", "arch_base"],
+                    [("type", "=", "qweb")],
+                ),
+                "arch_base",
+                ".xml",
             )
             attach_ids = _xmlid_res_ids(client, "ir.attachment", imported)
             _load_xmlids(client, data, "ir.attachment", attach_ids)
-            data.attachments = _read_attachments(client, attach_ids)
+            data.attachments = _read_attachments(client, attach_ids, parser)
     # Every module an external id names: does it exist, is it imported?
     names = sorted(
         {m for rows in data.xmlids.values() for m in rows} - set(data.modules)
@@ -295,7 +421,7 @@ def _read_ids(client, model, ids, fields_, domain=()):
     return records
 
 
-def _read_attachments(client, ids):
+def _read_attachments(client, ids, parser=None):
     attachments = _read_ids(client, "ir.attachment", ids, ["name", "url", "file_size"])
     result = []
     for attach in attachments:
@@ -314,7 +440,17 @@ def _read_attachments(client, ids):
         ):
             rows = client.read("ir.attachment", [attach["id"]], ["datas"])
             datas = rows[0]["datas"] if rows else False
-            record["raw"] = _b64decode(datas)
+            # Odoo's bound is on the data that arrived, not on the size the
+            # instance claims: a file over it is not parsed.
+            if len(datas or "") > odoo_cloc.MAX_FILE_SIZE:
+                record["size"] = odoo_cloc.MAX_FILE_SIZE
+            else:
+                raw = _b64decode(datas)
+                record["size"] = len(raw)
+                if parser is not None:
+                    raw = ("parsed", parser.add(raw, ext))
+                record["raw"] = raw
+            del datas, rows
         result.append(record)
     return result
 
@@ -322,8 +458,10 @@ def _read_attachments(client, ids):
 def _b64decode(datas):
     if not datas:
         return b""
+    if not isinstance(datas, (str, bytes)):
+        raise ApiError("protocol", "an attachment is not text")
     try:
-        return base64.b64decode(datas)
+        return base64.b64decode(datas, validate=True)
     except (ValueError, TypeError):
         raise ApiError("protocol", "an attachment is not valid base64") from None
 
@@ -343,7 +481,8 @@ def parse_url(url):
         raise ApiError("url-credentials", parts.hostname)
     try:
         port = parts.port or (443 if scheme == "https" else 80)
-    except ValueError:
+        git_repo.check_host(parts.hostname)
+    except (ValueError, git_repo.GitError):
         raise ApiError("url", url) from None
     return scheme, parts.hostname.lower().rstrip("."), port, parts.path.rstrip("/")
 
@@ -410,6 +549,7 @@ class Client:
         self.scheme, self.host, self.port, self.prefix = parse_url(url)
         self.address = check_address(url, allowed)
         self.deadline = time.monotonic() + self.limits.seconds
+        self.received = 0  # bytes of every answer so far
 
     def _redact(self, text):
         text = str(text or "")
@@ -437,8 +577,14 @@ class Client:
                 if not chunk:
                     break
                 data += chunk
+                self.received += len(chunk)
                 if len(data) > self.limits.max_bytes:
                     raise ApiError("too-large", self.limits.max_bytes)
+                if (
+                    self.limits.max_total_bytes
+                    and self.received > self.limits.max_total_bytes
+                ):
+                    raise ApiError("too-many-bytes", self.limits.max_total_bytes)
                 if time.monotonic() > self.deadline:
                     raise ApiError("timeout", self.limits.seconds)
             return response.status, bytes(data)
@@ -464,9 +610,7 @@ class Client:
             page = self._search_read(
                 model, list(domain), fields_, offset, self.limits.page
             )
-            if not isinstance(page, list):
-                raise ApiError("protocol", f"{model}.search_read")
-            records += page
+            records += check_records(model, page, fields_)
             self.check_total(model, len(records))
             if len(page) < self.limits.page:
                 return records
@@ -480,9 +624,7 @@ class Client:
 
     def read(self, model, ids, fields_):
         result = self.call(model, "read", [ids], {"fields": fields_})
-        if not isinstance(result, list):
-            raise ApiError("protocol", f"{model}.read")
-        return result
+        return check_records(model, result, fields_)
 
     def _search_read(self, model, domain, fields_, offset, limit):
         return self.call(
@@ -519,7 +661,9 @@ class Json2Client(Client):
         )
         try:
             result = json.loads(data) if data else None
-        except ValueError:
+        except (ValueError, RecursionError):
+            if status == 200:
+                raise ApiError("protocol", "JSON-2: not JSON") from None
             result = None
         if status == 200 and result is not None:
             return result
@@ -565,7 +709,14 @@ class XmlRpcClient(Client):
             raise ApiError(
                 "server", self._redact((text.strip().splitlines() or [""])[-1])
             ) from None
-        except (ValueError, IndexError, xmlrpc.client.ResponseError):
+        except (
+            ValueError,
+            IndexError,
+            TypeError,
+            RecursionError,
+            xml.parsers.expat.ExpatError,
+            xmlrpc.client.ResponseError,
+        ):
             raise ApiError("protocol", "XML-RPC") from None
 
     def uid(self):
@@ -591,6 +742,30 @@ class XmlRpcClient(Client):
         )
 
 
+def check_records(model, records, fields_):
+    """``records`` as asked: a list of dicts with an integer id and every
+    field of the expected type (text or False, integers, booleans); else
+    ApiError('protocol'), whatever the instance sent."""
+    if not isinstance(records, list):
+        raise ApiError("protocol", f"{model}: not a list of records")
+    for record in records:
+        if not isinstance(record, dict):
+            raise ApiError("protocol", f"{model}: a record is not an object")
+        for name in ("id", *fields_):
+            value = record.get(name)
+            if name in INTEGER_FIELDS:
+                ok = (type(value) is int) or (name != "id" and value is False)
+            elif name in BOOLEAN_FIELDS:
+                ok = isinstance(value, bool)
+            elif name in TEXT_FIELDS:
+                ok = isinstance(value, str)
+            else:
+                ok = value is False or value is None or isinstance(value, str)
+            if not ok:
+                raise ApiError("protocol", f"{model}.{name}: {type(value).__name__}")
+    return records
+
+
 def uses_json2(version):
     """JSON-2 from Odoo 19 on (or when the version is not known)."""
     match = re.match(r"\s*(?:saas~)?(\d+)", version or "")
@@ -598,8 +773,23 @@ def uses_json2(version):
 
 
 def client_for(version, url, database, key, login="", limits=None, allowed=""):
+    """A bounded client of an instance (JSON-2 or XML-RPC by its version),
+    its address checked by the network policy: ``client.call(model, method,
+    args, kwargs)`` is one bounded call; see :func:`call`."""
     cls = Json2Client if uses_json2(version) else XmlRpcClient
     return cls(url, database, key, login=login, limits=limits, allowed=allowed)
+
+
+def call(client, model, method, args=(), kwargs=None):
+    """One bounded, policy-checked call through ``client`` (see
+    :func:`client_for`): whatever goes wrong, including an answer of an
+    unexpected shape, is an ApiError (``protocol`` for the latter)."""
+    try:
+        return client.call(model, method, list(args), dict(kwargs or {}))
+    except ApiError:
+        raise
+    except (TypeError, KeyError, AttributeError, ValueError, RecursionError) as error:
+        raise ApiError("protocol", type(error).__name__) from None
 
 
 class LocalReader:

@@ -4,6 +4,17 @@ import os
 import shutil
 import subprocess
 
+DEMO_FOLDER = "support_demo_repositories"
+
+
+def demo_base(dbname):
+    """The folder of a database's demo repositories under Odoo's data
+    directory: the only local paths a repository may have (allowed by their
+    place; see support.repository._allow_local)."""
+    from odoo.tools import config  # noqa: PLC0415 (this file runs without Odoo too)
+
+    return os.path.join(config["data_dir"], DEMO_FOLDER, dbname)
+
 
 def _git(target, *args, date=None):
     env = {

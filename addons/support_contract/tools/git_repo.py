@@ -27,15 +27,19 @@ Plain functions around the ``git`` command, without the ORM:
 """
 
 import base64
+import contextlib
 import hashlib
 import ipaddress
 import os
 import re
+import resource
+import shlex
 import shutil
 import socket
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 
 REMOTE_REF = "refs/support/head"
@@ -47,6 +51,7 @@ HEADER_MAX = 256  # bytes of one ``cat-file --batch`` header line
 DEFAULT_PORTS = {"https": 443, "ssh": 22}
 PATH_MAX = 4096  # bytes of one path in a tree listing
 LISTING_MAX = 64 * 2**20  # bytes of a whole tree listing
+WATCH_INTERVAL = 0.02  # seconds between two looks at a fetch's cache size
 
 
 class GitError(Exception):
@@ -108,6 +113,7 @@ def check_url(url, allow_local=False):
             raise GitError("url-credentials", "credentials in the URL")
         if not authority or "/" not in rest:
             raise GitError("url", "no host or path")
+        _check_authority(url)
         return url
     if lowered.startswith("ssh://"):
         rest = url[len("ssh://") :]
@@ -116,8 +122,26 @@ def check_url(url, allow_local=False):
             raise GitError("url-credentials", "password in the URL")
         if not authority or "/" not in rest or authority.startswith("-"):
             raise GitError("url", "no host or path")
+        _check_authority(url)
         return url
     return _check_other_url(url, lowered, allow_local)
+
+
+def _check_authority(url):
+    """The host of an https:// or ssh:// URL is a name or an IP literal,
+    and its port digits."""
+    scheme = url.split("://", 1)[0].lower()
+    authority = url[len(scheme) + 3 :].split("/", 1)[0]
+    hostport = authority.rsplit("@", 1)[-1]
+    if hostport.startswith("["):
+        host, _sep, rest = hostport.partition("]")
+        host += "]"
+        port = rest[1:] if rest.startswith(":") else rest
+    else:
+        host, _sep, port = hostport.partition(":")
+    if port and not (port.isdigit() and 0 < int(port) < 65536):
+        raise GitError("url", "invalid port")
+    check_host(host)
 
 
 def _check_other_url(url, lowered, allow_local):
@@ -129,6 +153,7 @@ def _check_other_url(url, lowered, allow_local):
     if match and "/" not in match.group("host") and not url.startswith("/"):
         if match.group("host").startswith("-"):
             raise GitError("url", "host starts with '-'")
+        check_host(match.group("host"))
         return url
     if allow_local and os.path.isabs(url) and os.path.isdir(url):
         return url
@@ -191,10 +216,58 @@ def parse_allowed_networks(text):
     return networks, hosts
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits: NAT64
+# (RFC 6052 well-known prefix, RFC 8215 local-use prefix) and the deprecated
+# IPv4-compatible addresses.
+NAT64_PREFIXES = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+    ipaddress.ip_network("::/96"),
+)
+HOST_NAME = re.compile(r"\A[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\Z")
+
+
+def embedded_ipv4(address):
+    """The IPv4 addresses an IPv6 address leads to (IPv4-mapped, 6to4,
+    Teredo server and client, NAT64, IPv4-compatible): a packet to it may
+    reach them, so they are checked by the IPv4 rule too."""
+    if address.version != 6:
+        return []
+    found = []
+    if address.ipv4_mapped:
+        found.append(address.ipv4_mapped)
+    if address.sixtofour:
+        found.append(address.sixtofour)
+    if address.teredo:
+        found.extend(address.teredo)
+    if any(address in prefix for prefix in NAT64_PREFIXES) and int(address) >> 32:
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    elif address in NAT64_PREFIXES[2] and int(address) > 1:
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
 def _refused_address(address):
-    if address.version == 6 and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return not address.is_global or address.is_multicast
+    for candidate in [address, *embedded_ipv4(address)]:
+        if not candidate.is_global or candidate.is_multicast:
+            return True
+    return False
+
+
+def check_host(host):
+    """A host name (letters, digits, dots, hyphens) or an IP literal; else
+    GitError('url'): nothing else may reach git, ssh or a shell."""
+    host = (host or "").strip()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    if not HOST_NAME.match(host) or ".." in host:
+        raise GitError("url", "invalid host name")
+    return host
 
 
 def check_network(url, allowed="", resolve=None):
@@ -233,10 +306,40 @@ def check_network(url, allowed="", resolve=None):
     return scheme, host, port, str(addresses[0])
 
 
-class _Process:
-    """A git process with a watchdog; its stderr goes to a file."""
+def tree_size(path):
+    """Bytes of the files under ``path`` (what a cache takes on disk)."""
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                continue
+    return total
 
-    def __init__(self, args, env, cwd, timeout):
+
+def remove_cache(path):
+    """Remove a repository's cache: renamed first (one atomic step, so a
+    process killed halfway leaves no half cache that looks whole), then
+    deleted. Safe to call twice."""
+    if not os.path.lexists(path):
+        return
+    trash = f"{path}.removed-{os.getpid()}-{threading.get_ident()}"
+    try:
+        os.rename(path, trash)
+    except OSError:
+        trash = path
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+class _Process:
+    """A git process with a watchdog; its stderr goes to a file.
+
+    ``watch``: (folder, max bytes): git is stopped as soon as the folder
+    grows past it (``too_large``), and no file it writes may be larger
+    (RLIMIT_FSIZE, the kernel's bound)."""
+
+    def __init__(self, args, env, cwd, timeout, watch=None):
         self.stderr = tempfile.TemporaryFile(dir=cwd)
         self.timed_out = False
         self.proc = subprocess.Popen(
@@ -251,6 +354,26 @@ class _Process:
         self.timer = threading.Timer(timeout, self._expire)
         self.timer.daemon = True
         self.timer.start()
+        self.too_large = False
+        self.watcher = None
+        if watch and watch[1]:
+            folder, limit = watch
+            with contextlib.suppress(OSError, ValueError):
+                resource.prlimit(
+                    self.proc.pid, resource.RLIMIT_FSIZE, (limit + 1, limit + 1)
+                )
+            self.watcher = threading.Thread(
+                target=self._watch, args=(folder, limit), daemon=True
+            )
+            self.watcher.start()
+
+    def _watch(self, folder, limit):
+        while self.proc.poll() is None:
+            if tree_size(folder) > limit:
+                self.too_large = True
+                self.kill()
+                return
+            time.sleep(WATCH_INTERVAL)
 
     def _expire(self):
         self.timed_out = True
@@ -293,8 +416,10 @@ class GitRepository:
         allow_local=False,
         allowed_networks="",
         host_keys="",
+        max_cache_bytes=0,
     ):
         self.path = path
+        self.max_cache_bytes = max_cache_bytes
         self.url = check_url(url, allow_local=allow_local)
         self.credentials = credentials or Credentials()
         self.timeout = timeout
@@ -334,6 +459,10 @@ class GitRepository:
             ("transfer.fsckObjects", "true"),
             ("fetch.fsckObjects", "true"),
             ("http.followRedirects", "false"),
+            # Every received pack is written as it arrives (index-pack, never
+            # unpacked in memory first), so its size on disk is watched.
+            ("fetch.unpackLimit", "1"),
+            ("transfer.unpackLimit", "1"),
         ]
         if self.credentials.token:
             basic = base64.b64encode(
@@ -379,7 +508,8 @@ class GitRepository:
             with open(os.open(key_path, os.O_WRONLY | os.O_CREAT, 0o600), "w") as key:
                 key.write(self.credentials.ssh_key.strip() + "\n")
             ssh += ["-i", key_path, "-o", "IdentitiesOnly=yes"]
-        env["GIT_SSH_COMMAND"] = " ".join(ssh)
+        # git runs GIT_SSH_COMMAND through a shell: every element quoted.
+        env["GIT_SSH_COMMAND"] = " ".join(shlex.quote(part) for part in ssh)
         env["GIT_SSH_VARIANT"] = "ssh"
         env["GIT_CONFIG_COUNT"] = str(len(config))
         for index, (key, value) in enumerate(config):
@@ -420,6 +550,7 @@ class GitRepository:
                 env,
                 workdir,
                 timeout or self.timeout,
+                watch=(self.path, self.max_cache_bytes) if network else None,
             )
         except FileNotFoundError:
             raise GitError("no-git", "git is not installed") from None
@@ -430,6 +561,8 @@ class GitRepository:
             process = self._start(args, workdir, timeout=timeout, network=network)
             try:
                 out, _err = process.proc.communicate(input=input_bytes)
+                if network and self._over_cache_bound(process):
+                    raise GitError("too-large-fetch", str(self.max_cache_bytes))
                 if process.timed_out:
                     raise GitError("timeout", str(timeout or self.timeout))
                 if process.proc.returncode:
@@ -443,6 +576,13 @@ class GitRepository:
             return out
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
+
+    def _over_cache_bound(self, process):
+        if not self.max_cache_bytes:
+            return False
+        if process.too_large or "signal 25" in process.error_text():
+            return True  # stopped by the watcher or by RLIMIT_FSIZE (SIGXFSZ)
+        return tree_size(self.path) > self.max_cache_bytes
 
     def _learn_host_keys(self, workdir):
         try:
@@ -480,7 +620,17 @@ class GitRepository:
         raise GitError("branch", "the remote has no default branch")
 
     def fetch(self, branch=""):
-        """Fetch the head of ``branch`` (default: the remote's); return its sha."""
+        """Fetch the head of ``branch`` (default: the remote's); return its sha.
+
+        When the fetch fails (a bound included) the cache is removed: what a
+        hostile remote sent is not kept."""
+        try:
+            return self._fetch(branch)
+        except GitError:
+            remove_cache(self.path)
+            raise
+
+    def _fetch(self, branch):
         self.ensure()
         branch = check_branch(branch) or self.default_branch()
         self._check_network()
@@ -499,7 +649,9 @@ class GitRepository:
             ],
             network=True,
         )
-        return self.resolve(REMOTE_REF)
+        sha = self.resolve(REMOTE_REF)
+        os.utime(self.path)  # last fetched now (stale caches are pruned)
+        return sha
 
     def resolve(self, rev):
         out = self._git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"])

@@ -79,6 +79,7 @@ class SupportQuoteWizard(models.TransientModel):
     def action_quote(self):
         """Count the repository and price the quotation from it."""
         self.ensure_one()
+        self.env["sale.order"]._support_check_quote_right()
         secrets = self._secrets()
         # Moved to the repository's credential record, wiped from the wizard.
         # (When the count fails the request is rolled back: the wizard row
@@ -119,8 +120,13 @@ class SupportQuoteWizard(models.TransientModel):
             )
             if secrets:
                 repository._set_credentials(**secrets)
-            snapshot = order._support_quote_count(repository)
-            order._support_quote_write(repository, snapshot, self.template_id)
+            try:
+                snapshot = order._support_quote_count(repository)
+                order._support_quote_write(repository, snapshot, self.template_id)
+            except Exception:
+                # The repository is rolled back with the quote: so is its cache.
+                repository._remove_cache()
+                raise
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",
