@@ -120,10 +120,12 @@ def check_odoo():
             paragraph(
                 f"""This project needs Odoo 19.0 Community importable as `import
                 odoo` by {sys.executable}, but {found_text}. Install Odoo 19.0
-                from its source into this Python (see "Prerequisite" in
+                from its source into this Python (see "Using your own Odoo" in
                 README.md: pip install -r requirements.txt from Odoo's source,
-                then pip install --no-build-isolation -e <odoo source>), or
-                call make with PYTHON=/path/to/a/python/that/has/it."""
+                then pip install --no-build-isolation --no-deps -e <odoo
+                source>), call make with PYTHON=/path/to/a/python/that/has/it,
+                or run make without PYTHON to let it set up Odoo 19.0 in the
+                project's own folders (see "Set-up: two commands")."""
             )
         )
     return release
@@ -1033,27 +1035,61 @@ def run_pytest(config, dbname, targets, options=(), env=None):
     return subprocess.call(cmd, cwd=ROOT, env=env)
 
 
-def addon_dir(name):
-    """The folder of an installed addon: Odoo's source or site-packages."""
-    import odoo.addons
+def addons_folders():
+    """The folders of Odoo's addons (``odoo.addons.__path__``, then Odoo's
+    source's addons/) as a new process of this Python sees them.
 
-    for base in [*map(Path, odoo.addons.__path__), odoo_source_dir() / "addons"]:
+    Not this process's ``odoo.addons.__path__``: Python computed that
+    namespace path when this process first imported Odoo, before
+    install_requirements() let pip create site-packages/odoo/addons/ for the
+    OCA wheels, and it would not list that folder until the next process.
+    """
+    code = (
+        "import json, pathlib, odoo.addons, odoo.release\n"
+        "source = pathlib.Path(odoo.release.__file__).resolve().parent.parent\n"
+        "print(json.dumps([*odoo.addons.__path__, str(source / 'addons')]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    if result.returncode:
+        raise CommandError(
+            f"Listing Odoo's addons folders with {sys.executable} failed: "
+            f"{result.stderr.strip()[-500:]}"
+        )
+    return [Path(folder) for folder in json.loads(result.stdout)]
+
+
+def addon_dir(name, folders):
+    """The folder of the installed addon ``name`` (Odoo's source or
+    site-packages), looked up in ``folders``."""
+    for base in folders:
         if (base / name / "__manifest__.py").is_file():
             return base / name
-    raise CommandError(f"The addon {name} is not installed with this Odoo.")
+    raise CommandError(
+        f"The addon {name} is not installed with this Odoo "
+        f"({sys.executable}; looked in {', '.join(map(str, folders))})."
+    )
 
 
-def run_peer_tests(config, dbname):
-    """The peers' tests (PEER_TESTS) against ``dbname``, where the suite is
-    installed; the known failures of PEER_LIST are reported as expected."""
+def peer_test_targets():
+    """The paths of the peers' tests (PEER_TESTS) where they are installed."""
+    folders = addons_folders()
     targets = []
     for addon, path in PEER_TESTS:
-        target = addon_dir(addon) / path
+        target = addon_dir(addon, folders) / path
         if not target.exists():
             raise CommandError(
                 f"The peer tests {addon}/{path} are missing from {target}."
             )
         targets.append(str(target))
+    return targets
+
+
+def run_peer_tests(config, dbname):
+    """The peers' tests (PEER_TESTS) against ``dbname``, where the suite is
+    installed; the known failures of PEER_LIST are reported as expected."""
+    targets = peer_test_targets()
     say(f"the peers' tests with the suite installed ({len(targets)} targets)")
     env = dict(
         os.environ,
@@ -1085,6 +1121,13 @@ def run_peer_tests(config, dbname):
 
 def cmd_test_peers(args):
     check_odoo()
+    if args.list:
+        # What the run would test, without a database: the requirements
+        # installed as for a run, then the peers' test files looked up.
+        if not args.no_install:
+            install_requirements()
+        print("\n".join(peer_test_targets()), flush=True)
+        return 0
     params = ensure_postgres()
     if not args.no_install:
         install_requirements()
@@ -1160,6 +1203,12 @@ def main(argv=None):
     )
     peers.add_argument("--no-install", action="store_true")
     peers.add_argument("--keep-db", action="store_true")
+    peers.add_argument(
+        "--list",
+        action="store_true",
+        help="print the peers' test files (after installing the requirements) "
+        "and run nothing",
+    )
     bench = sub.add_parser("bench", help="run the benchmarks")
     bench.add_argument("--no-install", action="store_true")
     bench.add_argument("only", nargs="*", help="only the benchmarks with these names")
