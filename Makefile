@@ -1,4 +1,4 @@
-# The project's commands (scripts/suite.py does the work).
+# The project's commands (scripts/suite.py, whose work is in scripts/support_suite/).
 #
 # Without PYTHON: python3 is used when it imports Odoo 19.0; otherwise the
 # commands set up Odoo 19.0 themselves in the project's ignored folders
