@@ -88,8 +88,10 @@ def own_odoo(folder, source):
         )
     )
     run([*pip, "wheel", "-r", requirements, "-c", requirements])
-    # The README's editable install; setuptools' compat mode (a path entry,
-    # as the project's own set-up makes it) instead of minutes of mapping.
+    # The README's editable install. With the pip of a new venv on Python
+    # 3.11 (23.x) and Odoo's setup.py, that is setuptools' develop: a path
+    # entry; a newer pip builds a PEP 660 wheel, and the compat mode keeps it a
+    # path entry (seconds) instead of mapping every folder (minutes).
     run(
         [
             *pip,
