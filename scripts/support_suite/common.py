@@ -14,18 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # The commands' entry point (the set-up runs it again with the venv's Python).
 ENTRY = ROOT / "scripts" / "suite.py"
 
-
 ADDONS_DIR = ROOT / "addons"
-
 
 VAR_DIR = ROOT / "var"
 
-
 SUITE_ADDONS = ("support_contract", "support_helpdesk_scope", "support_billing")
 
-
 DEMO_DB = os.environ.get("SUPPORT_DEMO_DB") or "support_demo"
-
 
 HTTP_PORT = int(os.environ.get("SUPPORT_HTTP_PORT") or 8069)
 

@@ -10,7 +10,6 @@ from .common import CommandError, as_root, paragraph, run_checked, say
 # wkhtmltopdf for PDF reports, chromium for the portal's browser tests.
 DEBIAN_PACKAGES = {"git": "git", "wkhtmltopdf": "wkhtmltopdf", "chromium": "chromium"}
 
-
 # Debian packages of the set-up: PostgreSQL, the headers and compiler that
 # Odoo's requirements build with (psycopg2, python-ldap), venv, and what the
 # suite runs (git, wkhtmltopdf, chromium).

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from .common import ROOT, CommandError, digest, paragraph, say, stamp_ok, write_stamp
 
+# Odoo's source for the project's own set-up (an ignored folder of the
+# checkout; SUPPORT_ODOO_DIR moves it).
 ODOO_DIR = Path(os.environ.get("SUPPORT_ODOO_DIR") or ROOT / ".odoo-19.0")
 
-
 DEFAULT_ODOO_SOURCE = "https://github.com/odoo/odoo.git"
-
 
 ODOO_BRANCH = "19.0"
 

@@ -29,10 +29,9 @@ from .setup_source import (
     setup_step,
 )
 
-# The project's own set-up when the chosen Python has no Odoo 19.0 (all in
-# ignored folders of the checkout; both can be moved with the environment).
+# The project's own virtual environment when the chosen Python has no Odoo
+# 19.0 (an ignored folder of the checkout; SUPPORT_VENV moves it).
 VENV_DIR = Path(os.environ.get("SUPPORT_VENV") or ROOT / ".venv")
-
 
 # Odoo's requirements that do not install as they are pinned, per Python.
 REQUIREMENT_FIXES = (

@@ -29,7 +29,6 @@ PEER_TESTS = (
     ("hr_timesheet", "tests/test_timesheet.py"),
 )
 
-
 PEER_LIST = ROOT / "tests" / "peer_known_failures.txt"
 
 
