@@ -1,4 +1,4 @@
-# The project's commands (scripts/suite.py does the work).
+# The project's commands (scripts/suite.py, whose work is in scripts/support_suite/).
 #
 # Without PYTHON: python3 is used when it imports Odoo 19.0; otherwise the
 # commands set up Odoo 19.0 themselves in the project's ignored folders
@@ -7,6 +7,8 @@
 # with .venv/bin/python. With PYTHON=/path/to/python that Python is used as
 # it is and must have Odoo 19.0 (README.md, "Using your own Odoo").
 # SETUP_PYTHON: the Python that checks for Odoo and makes .venv from itself.
+# ARGS: more arguments of the command (make run ARGS=--update,
+# make test-peers ARGS=--list, make bench ARGS=billing).
 SETUP_PYTHON ?= python3
 ifdef PYTHON
 SUITE = $(PYTHON) scripts/suite.py
@@ -24,13 +26,13 @@ run:
 
 # The suite's tests and the peers' tests (make test-peers) in one database.
 test:
-	$(SUITE) test --with-peers
+	$(SUITE) test --with-peers $(ARGS)
 
 test-peers:
-	$(SUITE) test-peers
+	$(SUITE) test-peers $(ARGS)
 
 bench:
-	$(SUITE) bench
+	$(SUITE) bench $(ARGS)
 
 check:
 	$(SUITE) check

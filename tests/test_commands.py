@@ -1,6 +1,7 @@
 """The project's commands fail with one clear paragraph, not a traceback."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -64,6 +65,32 @@ def test_missing_odoo_is_one_clear_paragraph_and_exit_2():
     assert "Traceback" not in result.stderr + result.stdout
     assert "needs Odoo 19.0" in result.stderr
     assert "importing it fails" in result.stderr
+
+
+def readme_sections():
+    text = (ROOT / "README.md").read_text()
+    return {
+        line.lstrip("#").strip().strip("`")
+        for line in text.splitlines()
+        if line.startswith("#")
+    }
+
+
+def test_the_missing_odoo_message_names_readme_sections_that_exist():
+    result = subprocess.run(
+        [sys.executable, "-S", str(SUITE), "test"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
+    message = " ".join(result.stderr.split())
+    named = re.findall(r'"([^"]+)"', message)
+    assert "Using your own Odoo" in named
+    sections = readme_sections()
+    for name in named:
+        assert name in sections, f"{name!r} is not a section of README.md"
 
 
 def test_make_reports_the_missing_odoo_through_the_makefile():

@@ -30,10 +30,19 @@ def setup_env(folder, source):
     return env
 
 
-def run_make_check(folder, source, timeout=600):
-    """`make check` from a Python without Odoo (-S: no site-packages)."""
+def run_make_check(folder, source, timeout=600, target="check", *args):
+    """`make check` (or ``target``) from a Python without Odoo (-S: no
+    site-packages)."""
     return subprocess.run(
-        ["make", "-s", "-C", str(ROOT), "check", f"SETUP_PYTHON={sys.executable} -S"],
+        [
+            "make",
+            "-s",
+            "-C",
+            str(ROOT),
+            target,
+            f"SETUP_PYTHON={sys.executable} -S",
+            *args,
+        ],
         capture_output=True,
         text=True,
         env=setup_env(folder, source),
@@ -135,6 +144,21 @@ def check_setup_then_make_check(tmp_path, source):
     assert where[0] == "19.0"
     assert where[1].startswith(str(tmp_path / "odoo"))
 
+    # The first command that needs the OCA addons installs them into the new
+    # environment and finds them in the same run (the peers' tests listed).
+    started = time.monotonic()
+    peers = run_make_check(tmp_path, source, 1800, "test-peers", "ARGS=--list")
+    peers_time = time.monotonic() - started
+    print(peers.stdout[-3000:], peers.stderr[-3000:])
+    assert peers.returncode == 0, peers.stderr
+    assert "installing the Python requirements into" in peers.stdout
+    targets = [line for line in peers.stdout.splitlines() if line.startswith("/")]
+    assert len(targets) == 7
+    assert any(
+        target.startswith(str(tmp_path / "venv")) and "subscription_oca" in target
+        for target in targets
+    )
+
     # A second run does nothing again and is quick.
     started = time.monotonic()
     second = run_make_check(tmp_path, source)
@@ -143,5 +167,8 @@ def check_setup_then_make_check(tmp_path, source):
     assert "copying" not in second.stdout and "installing" not in second.stdout
     assert "Odoo's Python requirements are installed" in second.stdout
     assert "Odoo 19.0 and PostgreSQL are ready" in second.stdout
-    print(f"set-up: first {first_time:.0f} s, second {second_time:.1f} s")
+    print(
+        f"set-up: first {first_time:.0f} s, the requirements and the peers' "
+        f"lookup {peers_time:.0f} s, second {second_time:.1f} s"
+    )
     assert second_time < 60
