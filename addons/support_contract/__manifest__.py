@@ -28,6 +28,7 @@
         "views/product_template_views.xml",
         "views/sale_subscription_templates.xml",
         "views/support_contract_menus.xml",
+        "views/support_settings_views.xml",
         "views/sale_order_views.xml",
         "report/sale_order_report.xml",
         "wizards/close_reason_wizard_views.xml",

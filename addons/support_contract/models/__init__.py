@@ -18,3 +18,4 @@ from . import support_instance_credential
 from . import support_repository
 from . import support_repository_credential
 from . import support_upgrade
+from . import support_settings

@@ -7,7 +7,6 @@ from odoo.tools.misc import file_path
 
 from ..tools import cloc_count, demo_git, git_repo, pricing
 
-PARAM_QUOTE_DAYS = "support_contract.quote_recount_days"
 DEFAULT_QUOTE_DAYS = 30
 
 
@@ -68,9 +67,9 @@ class SaleOrder(models.Model):
         string="Count to renew",
         compute="_compute_support_quote_stale",
         compute_sudo=True,
-        help="The count is older than the system parameter "
-        "support_contract.quote_recount_days allows (30 days by default): "
-        "count again before the quotation is confirmed.",
+        help="The count is older than the company's support settings allow "
+        "(Recount quotations after, 30 days by default): count again before "
+        "the quotation is confirmed.",
     )
 
     @api.depends("support_quote_blocks", "support_quote_unit_price", "currency_id")
@@ -92,20 +91,60 @@ class SaleOrder(models.Model):
     @api.depends("support_quote_snapshot_id.date", "state")
     @api.depends_context("date")
     def _compute_support_quote_stale(self):
-        limit = fields.Datetime.now() - timedelta(days=self._support_quote_days())
         for order in self:
+            limit = fields.Datetime.now() - timedelta(days=order._support_quote_days())
             date = order.support_quote_snapshot_id.date
             order.support_quote_stale = bool(
                 date and order.state in ("draft", "sent") and date < limit
             )
 
-    @api.model
     def _support_quote_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_QUOTE_DAYS)
-        try:
-            return int(value) if value not in (None, False, "") else DEFAULT_QUOTE_DAYS
-        except ValueError:
-            return DEFAULT_QUOTE_DAYS
+        """Days a quotation's count stays valid: the company's support
+        setting."""
+        company = self.company_id[:1] or self.env.company
+        return company.sudo().support_quote_recount_days or DEFAULT_QUOTE_DAYS
+
+    def _compute_payment_term_id(self):
+        # A customer without payment terms of his own is quoted the company's
+        # default ones (Support settings), which his agreement then keeps.
+        res = super()._compute_payment_term_id()
+        for order in self.filtered(lambda o: not o.payment_term_id):
+            order.payment_term_id = order.company_id.sudo().support_payment_term_id
+        return res
+
+    def _support_sells_agreement(self):
+        """The order sells a support agreement (a product that makes one)."""
+        self.ensure_one()
+        return any(
+            line.product_id.subscribable
+            and line.product_id.subscription_template_id.support_kind
+            for line in self.order_line
+        )
+
+    @api.depends("company_id", "order_line.product_id")
+    def _compute_require_signature(self):
+        # An agreement is signed online by the customer...
+        res = super()._compute_require_signature()
+        for order in self.filtered(lambda o: o._support_sells_agreement()):
+            order.require_signature = True
+        return res
+
+    @api.depends("company_id", "order_line.product_id")
+    def _compute_require_payment(self):
+        # ...and billed monthly by the agreement: no prepayment on the portal.
+        res = super()._compute_require_payment()
+        for order in self.filtered(lambda o: o._support_sells_agreement()):
+            order.require_payment = False
+        return res
+
+    def _compute_field_value(self, field):
+        # sale_timesheet (installed with the suite's timesheets) computes this
+        # button's visibility from project_count, a field of Project users
+        # only: anyone else opening a quotation got an access error. The
+        # button itself stays for Project users (its view says so).
+        if field.name == "show_hours_recorded_button" and not self.env.su:
+            return super(SaleOrder, self.sudo())._compute_field_value(field)
+        return super()._compute_field_value(field)
 
     @api.onchange("partner_id")
     def _support_onchange_partner_hourly_discount(self):
@@ -379,9 +418,35 @@ class SaleOrder(models.Model):
         # subscription_oca creates it in the current company: an agreement
         # belongs to its order's company, whoever confirms the order (a
         # customer signing on the portal is in the site's default company).
-        return super(SaleOrder, self.with_company(self.company_id)).create_subscription(
+        before = self.subscription_ids
+        res = super(SaleOrder, self.with_company(self.company_id)).create_subscription(
             lines, subscription_tmpl
         )
+        if subscription_tmpl.support_kind:
+            self._support_agreement_from_order(self.subscription_ids - before)
+        return res
+
+    def _support_agreement_from_order(self, agreements):
+        """An agreement sold by this order (either kind): its responsible is
+        the order's salesperson, not whoever confirmed (the customer, when he
+        signs on the portal); its first period is due from its start (billed
+        in advance); a customer without payment terms of his own keeps the
+        ones he signed for."""
+        self.ensure_one()
+        company = self.company_id
+        for agreement in agreements.sudo():
+            agreement.write(
+                {
+                    "user_id": self.user_id.id or agreement.user_id.id,
+                    "recurring_next_date": agreement.date_start,
+                }
+            )
+        customer = self.partner_invoice_id.commercial_partner_id.sudo().with_company(
+            company
+        )
+        terms = self.payment_term_id or company.sudo().support_payment_term_id
+        if terms and not customer.property_payment_term_id:
+            customer.property_payment_term_id = terms
 
     def action_confirm(self):
         self._support_check_quote_fresh()
@@ -392,8 +457,7 @@ class SaleOrder(models.Model):
 
     def _support_quote_make_agreement(self):
         """The agreement subscription_oca made from this order gets the
-        quoted repository and its count as its first applied count, and its
-        first period is due from its start (billed in advance)."""
+        quoted repository and its count as its first applied count."""
         self.ensure_one()
         template = self.support_quote_template_id
         agreement = self.subscription_ids.filtered(lambda s: s.template_id == template)[
@@ -402,12 +466,6 @@ class SaleOrder(models.Model):
         if not agreement:
             return
         agreement = agreement.sudo()
-        agreement.write(
-            {
-                "user_id": self.user_id.id or agreement.user_id.id,
-                "recurring_next_date": agreement.date_start,
-            }
-        )
         repository = self.support_quote_repository_id.sudo()
         repository.write({"agreement_id": agreement.id, "active": True})
         self.support_quote_snapshot_id.sudo()._apply()

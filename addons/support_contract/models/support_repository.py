@@ -26,8 +26,6 @@ LIMIT_PARAMS = {
     "support_contract.count_max_exclude_seconds": ("exclude_seconds", float),
     "support_contract.count_max_seconds": ("seconds", float),
 }
-PARAM_MAX_DROP = "support_contract.cloc_max_drop_percent"
-DEFAULT_MAX_DROP = 30.0
 CRON_BATCH = 10
 
 
@@ -396,15 +394,18 @@ class SupportRepository(models.Model):
                 values[name] = kind(value)
             except ValueError:
                 continue
+        # The time for a whole count is the company's support setting.
+        company = self.company_id[:1] or self.env.company
+        if company.sudo().support_count_max_seconds > 0:
+            values["seconds"] = company.sudo().support_count_max_seconds
         return cloc_count.Limits(**values)
 
     @api.model
     def _max_drop(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_MAX_DROP)
-        try:
-            return float(value) if value not in (None, False, "") else DEFAULT_MAX_DROP
-        except ValueError:
-            return DEFAULT_MAX_DROP
+        """The drop (%) that waits for a Support Manager: the company's
+        support setting."""
+        company = self.company_id[:1] or self.env.company
+        return company.sudo().support_cloc_max_drop_percent
 
     def _cache_path(self):
         self.ensure_one()
@@ -601,7 +602,8 @@ class SupportRepository(models.Model):
                     old=previous,
                     new=snapshot.billable_code_lines,
                     share=drop,
-                )
+                ),
+                user=self.company_id._support_manager_for(self.agreement_id),
             )
             return snapshot
         snapshot._apply()
@@ -652,9 +654,9 @@ class SupportRepository(models.Model):
         self.message_post(body=message)
         self._schedule_activity(message)
 
-    def _schedule_activity(self, note):
+    def _schedule_activity(self, note, user=None):
         agreement = self.agreement_id
-        user = agreement.user_id or self.env.user
+        user = user or agreement.user_id or self.env.user
         self.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Code-line count needs attention"),

@@ -11,3 +11,4 @@ from . import test_hostile_git
 from . import test_repository_security
 from . import test_quote
 from . import test_database_count
+from . import test_selling_roles
