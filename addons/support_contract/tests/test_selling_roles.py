@@ -8,7 +8,7 @@ first invoice equals the quote. For both agreement kinds.
 """
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .quote_common import SIGNATURE, SupportQuoteCommon, addon
 
@@ -351,3 +351,20 @@ class TestWorkGoesToWhoCanDoIt(SellingCommon):
         repository.invalidate_recordset()
         self.assertEqual(repository.last_code_lines, 235)
         self.assertFalse(repository.pending_code_lines)
+
+    def test_what_is_not_charged_is_editable_by_a_manager_only(self):
+        agreement = self.start_agreement(
+            self.template_msa, self.customer, "2026-01-01", product=self.code_product
+        )
+        repository = self.env["support.repository"].create(
+            {"agreement_id": agreement.id, "url": self.fixture.url}
+        )
+        form = Form(repository.with_user(self.support_user))
+        with self.assertRaises(AssertionError):
+            form.override_ids.new()
+        form = Form(repository.with_user(self.support_manager))
+        with form.override_ids.new() as line:
+            line.module_name = "prospekt_stock"
+            line.reason = "Vendored"
+        form.save()
+        self.assertEqual(repository.override_ids.module_name, "prospekt_stock")
