@@ -121,28 +121,35 @@ class SaleOrder(models.Model):
             for line in self.order_line
         )
 
-    @api.depends("company_id", "order_line.product_id")
-    def _compute_require_signature(self):
-        # An agreement is signed online by the customer...
-        res = super()._compute_require_signature()
-        for order in self.filtered(lambda o: o._support_sells_agreement()):
-            order.require_signature = True
-        return res
+    def _support_agreement_confirmation(self):
+        """An agreement is signed online by the customer and billed monthly
+        by the agreement: signature asked, no prepayment on the portal."""
+        self.filtered(lambda o: o._support_sells_agreement()).write(
+            {"require_signature": True, "require_payment": False}
+        )
 
-    @api.depends("company_id", "order_line.product_id")
-    def _compute_require_payment(self):
-        # ...and billed monthly by the agreement: no prepayment on the portal.
-        res = super()._compute_require_payment()
-        for order in self.filtered(lambda o: o._support_sells_agreement()):
-            order.require_payment = False
-        return res
+    @api.onchange("order_line")
+    def _support_onchange_agreement_lines(self):
+        if self._support_sells_agreement():
+            self.require_signature = True
+            self.require_payment = False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._support_agreement_confirmation()
+        return orders
 
     def _compute_field_value(self, field):
         # sale_timesheet (installed with the suite's timesheets) computes this
         # button's visibility from project_count, a field of Project users
         # only: anyone else opening a quotation got an access error. The
         # button itself stays for Project users (its view says so).
-        if field.name == "show_hours_recorded_button" and not self.env.su:
+        if (
+            field.name == "show_hours_recorded_button"
+            and not self.env.su
+            and not self.env.user.has_group("project.group_project_user")
+        ):
             return super(SaleOrder, self.sudo())._compute_field_value(field)
         return super()._compute_field_value(field)
 
