@@ -8,6 +8,12 @@ from odoo.tools.misc import file_path
 from ..tools import cloc_count, demo_git, git_repo, pricing
 
 DEFAULT_QUOTE_DAYS = 30
+# {sale.order field: group its compute needs}, see _compute_field_value.
+SUDO_COMPUTES = {
+    "show_hours_recorded_button": "project.group_project_user",
+    "project_ids": "sales_team.group_sale_salesman",
+    "project_count": "sales_team.group_sale_salesman",
+}
 
 
 class SaleOrder(models.Model):
@@ -141,15 +147,15 @@ class SaleOrder(models.Model):
         return orders
 
     def _compute_field_value(self, field):
-        # sale_timesheet (installed with the suite's timesheets) computes this
-        # button's visibility from project_count, a field of Project users
-        # only: anyone else opening a quotation got an access error. The
-        # button itself stays for Project users (its view says so).
-        if (
-            field.name == "show_hours_recorded_button"
-            and not self.env.su
-            and not self.env.user.has_group("project.group_project_user")
-        ):
+        # Odoo's modules installed with the suite's timesheets compute fields
+        # of the quotation form from fields of other groups: sale_timesheet's
+        # hours button from project_count (Project users only), sale_project's
+        # projects (shown with milestones to every internal user) from
+        # projects' sales order (salesmen only). Anyone else opening a
+        # quotation, a consultant or an accountant, got an access error:
+        # these computes run as superuser for them.
+        group = SUDO_COMPUTES.get(field.name)
+        if group and not self.env.su and not self.env.user.has_group(group):
             return super(SaleOrder, self.sudo())._compute_field_value(field)
         return super()._compute_field_value(field)
 

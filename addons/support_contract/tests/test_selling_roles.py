@@ -24,6 +24,13 @@ class SellingCommon(SupportQuoteCommon):
             "product.group_product_pricelist"
         )
         cls.pricelist.write({"sequence": -100, "company_id": cls.company.id})
+        # Milestones on, as in the demo: sale_project then shows the order's
+        # projects to every internal user.
+        milestones = cls.env.ref(
+            "project.group_project_milestone", raise_if_not_found=False
+        )
+        if milestones:
+            cls.env.ref("base.group_user").sudo().implied_ids |= milestones
         cls.net30 = cls.env["account.payment.term"].create(
             {
                 "name": "30 days net (selling test)",
