@@ -87,6 +87,7 @@ class SupportSettings(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
+        self._support_check_manager()
         values = super().default_get(fields_list)
         company = self.env["res.company"].browse(
             values.get("company_id") or self.env.company.id

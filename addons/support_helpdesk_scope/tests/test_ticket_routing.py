@@ -1,6 +1,8 @@
 """Tickets land in the right team, name their customer, and a customer's
 answer to billable work goes to a Support Manager."""
 
+from lxml import etree
+
 from odoo import http
 from odoo.tests import HttpCase, tagged
 
@@ -70,3 +72,14 @@ class TestTicketRouting(SupportHelpdeskCommon, HttpCase):
         )
         self.assertEqual(activity.user_id, self.manager)
         self.assertIn(self.contact.name, activity.note)
+
+    def test_an_agent_reads_the_agreement_without_opening_its_form(self):
+        for user, opens in ((self.desk, True), (self.agent, False)):
+            arch = (
+                self.env["helpdesk.ticket"]
+                .with_user(user)
+                .get_views([(False, "form")])["views"]["form"]["arch"]
+            )
+            nodes = etree.fromstring(arch).xpath("//field[@name='agreement_id']")
+            self.assertEqual(len(nodes), 1)
+            self.assertEqual("no_open" not in nodes[0].get("options", ""), opens)
