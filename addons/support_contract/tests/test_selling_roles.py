@@ -63,9 +63,9 @@ class SellingCommon(SupportQuoteCommon):
         )
 
     def new_prospect(self, user, name, login):
-        """The prospect and its contact as ``user`` creates them; the
-        contact's portal login is made by the superuser (Odoo's portal
-        wizard is an administrator's tool)."""
+        """The prospect and its contact as ``user`` creates them, and the
+        contact's portal login, which ``user`` grants with Odoo's *Grant
+        portal access* (the superuser only sets the test's password)."""
         Partner = self.env["res.partner"].with_user(user)
         company = Partner.create(
             {
@@ -85,13 +85,16 @@ class SellingCommon(SupportQuoteCommon):
                 "email": f"{login}@{login}.example",
             }
         )
-        portal = new_test_user(
-            self.env,
-            login=login,
-            password=login,
-            groups="base.group_portal",
-            partner_id=contact.id,
+        wizard = (
+            self.env["portal.wizard"]
+            .with_user(user)
+            .with_context(active_model="res.partner", active_ids=contact.ids)
+            .create({})
         )
+        wizard.user_ids.action_grant_access()
+        portal = contact.sudo().user_ids
+        self.assertTrue(portal._is_portal())
+        portal.write({"login": login, "password": login})
         return company, contact, portal
 
     def read_quotation_form(self, user, order):
