@@ -123,4 +123,4 @@ class SupportSettings(models.TransientModel):
                 value.id if isinstance(value, models.BaseModel) else value
             )
         self.company_id.sudo().write(values)
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        return True

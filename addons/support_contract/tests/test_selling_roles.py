@@ -378,3 +378,21 @@ class TestWorkGoesToWhoCanDoIt(SellingCommon):
             line.reason = "Vendored"
         form.save()
         self.assertEqual(repository.override_ids.module_name, "prospekt_stock")
+
+
+@tagged("post_install", "-at_install")
+class TestSellingInTheBrowser(SellingCommon, HttpCase):
+    def test_each_role_opens_the_quotation_form(self):
+        order = self.quote(user=self.support_user)
+        url = f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}"
+        for user in (self.support_user, self.support_manager, self.accountant):
+            with self.subTest(user=user.login):
+                self.start_tour(url, "support_contract_quotation_form", login=user.login)
+
+    def test_the_manager_saves_the_support_settings(self):
+        self.start_tour(
+            "/odoo/action-support_contract.support_settings_action",
+            "support_contract_settings_save",
+            login=self.support_manager.login,
+        )
+        self.assertEqual(self.company.support_quote_recount_days, 21)
