@@ -251,7 +251,10 @@ class HelpdeskTicket(models.Model):
                 # Every list names the customer, however the ticket came in.
                 vals.setdefault("partner_name", partner.name)
                 vals.setdefault("partner_email", partner.email)
-            if not vals.get("team_id") and not vals.get("user_id"):
+            if not any(
+                vals.get(name) or self.env.context.get(f"default_{name}")
+                for name in ("team_id", "user_id")
+            ):
                 team = self._support_default_team(partner, vals.get("company_id"))
                 if team:
                     vals["team_id"] = team.id
