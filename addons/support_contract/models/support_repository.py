@@ -394,10 +394,12 @@ class SupportRepository(models.Model):
                 values[name] = kind(value)
             except ValueError:
                 continue
-        # The time for a whole count is the company's support setting.
+        # The time for a whole count is the company's support setting, within
+        # the administrator's ceiling (the system parameter) when one is set.
         company = self.company_id[:1] or self.env.company
-        if company.sudo().support_count_max_seconds > 0:
-            values["seconds"] = company.sudo().support_count_max_seconds
+        seconds = company.sudo().support_count_max_seconds
+        if seconds > 0:
+            values["seconds"] = min(seconds, values.get("seconds", seconds))
         return cloc_count.Limits(**values)
 
     @api.model

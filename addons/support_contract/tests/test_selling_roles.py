@@ -289,6 +289,11 @@ class TestSupportSettings(SellingCommon):
         Repository = self.env["support.repository"].with_company(self.company)
         self.assertEqual(Repository._max_drop(), 50)
         self.assertEqual(Repository._count_limits().seconds, 600)
+        # The administrator's system parameter stays the ceiling.
+        self.env["ir.config_parameter"].set_param(
+            "support_contract.count_max_seconds", "300"
+        )
+        self.assertEqual(Repository._count_limits().seconds, 300)
         order = self.quote()
         self.assertEqual(order._support_quote_days(), 14)
         other = self.env["res.company"].create({"name": "Annat Bolag AB"})
