@@ -188,7 +188,9 @@ class SaleOrder(models.Model):
                 self.env._(
                     "%(template)s is not a Maintenance and Support agreement "
                     "template with a code-line product: only those are priced "
-                    "from a repository.",
+                    "from a repository. To sell another agreement, such as an "
+                    "Operations agreement, add its monthly fee product to the "
+                    "quotation.",
                     template=template.display_name,
                 )
             )
