@@ -96,7 +96,9 @@ class SupportSettings(models.TransientModel):
         for name, company_field in self._support_company_fields().items():
             if name in fields_list:
                 value = company[company_field]
-                values[name] = value.id if isinstance(value, models.BaseModel) else value
+                values[name] = (
+                    value.id if isinstance(value, models.BaseModel) else value
+                )
         return values
 
     @api.model_create_multi
@@ -111,8 +113,7 @@ class SupportSettings(models.TransientModel):
         if self.company_id not in self.env.user.company_ids:
             raise AccessError(
                 self.env._(
-                    "You do not work in %(company)s: its settings stay as they "
-                    "are.",
+                    "You do not work in %(company)s: its settings stay as they are.",
                     company=self.company_id.name,
                 )
             )

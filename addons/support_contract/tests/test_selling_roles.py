@@ -114,7 +114,11 @@ class TestSellingRoles(SellingCommon, HttpCase):
         self.authenticate(portal.login, portal.login)
         result = self.make_jsonrpc_request(
             f"/my/orders/{order.id}/accept",
-            {"access_token": order.access_token, "name": signer, "signature": SIGNATURE},
+            {
+                "access_token": order.access_token,
+                "name": signer,
+                "signature": SIGNATURE,
+            },
         )
         self.assertNotIn("error", result)
         self.env.invalidate_all()
@@ -312,9 +316,7 @@ class TestSupportSettings(SellingCommon):
 @tagged("post_install", "-at_install")
 class TestWorkGoesToWhoCanDoIt(SellingCommon):
     def test_upgrade_refusal_names_the_button_to_use(self):
-        agreement = self.start_agreement(
-            self.template_ops, self.customer, "2026-01-01"
-        )
+        agreement = self.start_agreement(self.template_ops, self.customer, "2026-01-01")
         for user, text in (
             (self.support_manager, "use Start outside entitlement"),
             (self.support_user, "A Support Manager can start it"),
@@ -392,7 +394,9 @@ class TestSellingInTheBrowser(SellingCommon, HttpCase):
         url = f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}"
         for user in (self.support_user, self.support_manager, self.accountant):
             with self.subTest(user=user.login):
-                self.start_tour(url, "support_contract_quotation_form", login=user.login)
+                self.start_tour(
+                    url, "support_contract_quotation_form", login=user.login
+                )
 
     def test_the_manager_saves_the_support_settings(self):
         self.start_tour(

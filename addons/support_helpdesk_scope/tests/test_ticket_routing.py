@@ -36,9 +36,9 @@ class TestTicketRouting(SupportHelpdeskCommon, HttpCase):
     def test_portal_ticket_lands_in_the_team_of_the_settings_or_agreement(self):
         ticket = self.submit("Utskrift fungerar inte")
         self.assertEqual(ticket.team_id, self.company_team)
-        self.agreement.with_user(self.manager).support_helpdesk_team_id = (
-            self.agreement_team
-        )
+        self.agreement.with_user(
+            self.manager
+        ).support_helpdesk_team_id = self.agreement_team
         ticket = self.submit("Fakturor saknas")
         self.assertEqual(ticket.team_id, self.agreement_team)
 
