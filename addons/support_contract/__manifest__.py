@@ -34,6 +34,7 @@
         "views/support_patch_round_templates.xml",
         "report/support_patch_round_report.xml",
         "data/support_patch_round_mail.xml",
+        "views/support_settings_views.xml",
         "views/sale_order_views.xml",
         "report/sale_order_report.xml",
         "wizards/close_reason_wizard_views.xml",

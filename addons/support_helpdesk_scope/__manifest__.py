@@ -19,6 +19,7 @@
         "views/account_analytic_line_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_subscription_views.xml",
+        "views/support_settings_views.xml",
         "views/helpdesk_ticket_templates.xml",
         "wizards/support_ticket_reclassify_views.xml",
     ],

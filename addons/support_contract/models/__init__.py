@@ -25,3 +25,4 @@ from . import support_patch_round
 from . import support_patch_round_module
 from . import support_instance_patch_round
 from . import sale_subscription_patch_round
+from . import support_settings

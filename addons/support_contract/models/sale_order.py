@@ -7,8 +7,13 @@ from odoo.tools.misc import file_path
 
 from ..tools import cloc_count, demo_git, git_repo, pricing
 
-PARAM_QUOTE_DAYS = "support_contract.quote_recount_days"
 DEFAULT_QUOTE_DAYS = 30
+# {sale.order field: group its compute needs}, see _compute_field_value.
+SUDO_COMPUTES = {
+    "show_hours_recorded_button": "project.group_project_user",
+    "project_ids": "sales_team.group_sale_salesman",
+    "project_count": "sales_team.group_sale_salesman",
+}
 
 
 class SaleOrder(models.Model):
@@ -68,9 +73,9 @@ class SaleOrder(models.Model):
         string="Count to renew",
         compute="_compute_support_quote_stale",
         compute_sudo=True,
-        help="The count is older than the system parameter "
-        "support_contract.quote_recount_days allows (30 days by default): "
-        "count again before the quotation is confirmed.",
+        help="The count is older than the company's support settings allow "
+        "(Recount quotations after, 30 days by default): count again before "
+        "the quotation is confirmed.",
     )
 
     @api.depends("support_quote_blocks", "support_quote_unit_price", "currency_id")
@@ -92,20 +97,67 @@ class SaleOrder(models.Model):
     @api.depends("support_quote_snapshot_id.date", "state")
     @api.depends_context("date")
     def _compute_support_quote_stale(self):
-        limit = fields.Datetime.now() - timedelta(days=self._support_quote_days())
         for order in self:
+            limit = fields.Datetime.now() - timedelta(days=order._support_quote_days())
             date = order.support_quote_snapshot_id.date
             order.support_quote_stale = bool(
                 date and order.state in ("draft", "sent") and date < limit
             )
 
-    @api.model
     def _support_quote_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_QUOTE_DAYS)
-        try:
-            return int(value) if value not in (None, False, "") else DEFAULT_QUOTE_DAYS
-        except ValueError:
-            return DEFAULT_QUOTE_DAYS
+        """Days a quotation's count stays valid: the company's support
+        setting."""
+        company = self.company_id[:1] or self.env.company
+        return company.sudo().support_quote_recount_days or DEFAULT_QUOTE_DAYS
+
+    def _compute_payment_term_id(self):
+        # A customer without payment terms of his own is quoted the company's
+        # default ones (Support settings), which his agreement then keeps.
+        res = super()._compute_payment_term_id()
+        for order in self.filtered(lambda o: not o.payment_term_id):
+            order.payment_term_id = order.company_id.sudo().support_payment_term_id
+        return res
+
+    def _support_sells_agreement(self):
+        """The order sells a support agreement (a product that makes one)."""
+        self.ensure_one()
+        return any(
+            line.product_id.subscribable
+            and line.product_id.subscription_template_id.support_kind
+            for line in self.order_line
+        )
+
+    def _support_agreement_confirmation(self):
+        """An agreement is signed online by the customer and billed monthly
+        by the agreement: signature asked, no prepayment on the portal."""
+        self.filtered(lambda o: o._support_sells_agreement()).write(
+            {"require_signature": True, "require_payment": False}
+        )
+
+    @api.onchange("order_line")
+    def _support_onchange_agreement_lines(self):
+        if self._support_sells_agreement():
+            self.require_signature = True
+            self.require_payment = False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._support_agreement_confirmation()
+        return orders
+
+    def _compute_field_value(self, field):
+        # Odoo's modules installed with the suite's timesheets compute fields
+        # of the quotation form from fields of other groups: sale_timesheet's
+        # hours button from project_count (Project users only), sale_project's
+        # projects (shown with milestones to every internal user) from
+        # projects' sales order (salesmen only). Anyone else opening a
+        # quotation, a consultant or an accountant, got an access error:
+        # these computes run as superuser for them.
+        group = SUDO_COMPUTES.get(field.name)
+        if group and not self.env.su and not self.env.user.has_group(group):
+            return super(SaleOrder, self.sudo())._compute_field_value(field)
+        return super()._compute_field_value(field)
 
     @api.onchange("partner_id")
     def _support_onchange_partner_hourly_discount(self):
@@ -136,7 +188,9 @@ class SaleOrder(models.Model):
                 self.env._(
                     "%(template)s is not a Maintenance and Support agreement "
                     "template with a code-line product: only those are priced "
-                    "from a repository.",
+                    "from a repository. To sell another agreement, such as an "
+                    "Operations agreement, add its monthly fee product to the "
+                    "quotation.",
                     template=template.display_name,
                 )
             )
@@ -396,9 +450,35 @@ class SaleOrder(models.Model):
         # subscription_oca creates it in the current company: an agreement
         # belongs to its order's company, whoever confirms the order (a
         # customer signing on the portal is in the site's default company).
-        return super(SaleOrder, self.with_company(self.company_id)).create_subscription(
+        before = self.subscription_ids
+        res = super(SaleOrder, self.with_company(self.company_id)).create_subscription(
             lines, subscription_tmpl
         )
+        if subscription_tmpl.support_kind:
+            self._support_agreement_from_order(self.subscription_ids - before)
+        return res
+
+    def _support_agreement_from_order(self, agreements):
+        """An agreement sold by this order (either kind): its responsible is
+        the order's salesperson, not whoever confirmed (the customer, when he
+        signs on the portal); its first period is due from its start (billed
+        in advance); a customer without payment terms of his own keeps the
+        ones he signed for."""
+        self.ensure_one()
+        company = self.company_id
+        for agreement in agreements.sudo():
+            agreement.write(
+                {
+                    "user_id": self.user_id.id or agreement.user_id.id,
+                    "recurring_next_date": agreement.date_start,
+                }
+            )
+        customer = self.partner_invoice_id.commercial_partner_id.sudo().with_company(
+            company
+        )
+        terms = self.payment_term_id or company.sudo().support_payment_term_id
+        if terms and not customer.property_payment_term_id:
+            customer.property_payment_term_id = terms
 
     def action_confirm(self):
         self._support_check_quote_fresh()
@@ -409,8 +489,7 @@ class SaleOrder(models.Model):
 
     def _support_quote_make_agreement(self):
         """The agreement subscription_oca made from this order gets the
-        quoted repository and its count as its first applied count, and its
-        first period is due from its start (billed in advance)."""
+        quoted repository and its count as its first applied count."""
         self.ensure_one()
         template = self.support_quote_template_id
         agreement = self.subscription_ids.filtered(lambda s: s.template_id == template)[
@@ -419,12 +498,6 @@ class SaleOrder(models.Model):
         if not agreement:
             return
         agreement = agreement.sudo()
-        agreement.write(
-            {
-                "user_id": self.user_id.id or agreement.user_id.id,
-                "recurring_next_date": agreement.date_start,
-            }
-        )
         repository = self.support_quote_repository_id.sudo()
         repository.write({"agreement_id": agreement.id, "active": True})
         self.support_quote_snapshot_id.sudo()._apply()

@@ -548,6 +548,23 @@ class SaleSubscription(models.Model):
             self.date = today
         return res
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # One numbering per agreement kind instead of subscription_oca's
+        # shared one: a reference given explicitly is kept.
+        Template = self.env["sale.subscription.template"]
+        for vals in vals_list:
+            if vals.get("code") or "default_code" in self.env.context:
+                continue
+            kind = Template.browse(vals.get("template_id")).support_kind
+            if kind:
+                vals["code"] = (
+                    self.env["ir.sequence"]
+                    .sudo()
+                    .next_by_code(f"support_contract.agreement.{kind}")
+                )
+        return super().create(vals_list)
+
     def write(self, vals):
         if vals.get("stage_id") and not self.env.context.get("support_closing"):
             stage = vals["stage_id"]

@@ -94,6 +94,40 @@ class SupportCountedSource(models.AbstractModel):
             what=label,
             details=details,
         )
+    # A count that dropped more than allowed, beside the applied one, while
+    # it waits for a Support Manager.
+    applied_commit = fields.Char(
+        string="Commit of the applied count", compute="_compute_pending_count"
+    )
+    pending_code_lines = fields.Integer(
+        string="Count to confirm",
+        compute="_compute_pending_count",
+        help="Code lines of the count that waits for a Support Manager; the "
+        "price follows the applied count until it is confirmed.",
+    )
+    pending_difference = fields.Integer(
+        string="Difference", compute="_compute_pending_count"
+    )
+    pending_commit = fields.Char(
+        string="Commit to confirm", compute="_compute_pending_count"
+    )
+    pending_date = fields.Datetime(
+        string="Counted on (to confirm)", compute="_compute_pending_count"
+    )
+
+    def _compute_pending_count(self):
+        for source in self:
+            applied = source.id and source._support_latest_snapshot("applied")
+            pending = source.id and source._support_latest_snapshot("to_confirm")
+            source.applied_commit = applied.commit if applied else False
+            source.pending_code_lines = pending.billable_code_lines if pending else 0
+            source.pending_difference = (
+                pending.billable_code_lines - applied.billable_code_lines
+                if pending and applied
+                else 0
+            )
+            source.pending_commit = pending.commit if pending else False
+            source.pending_date = pending.date if pending else False
 
     def _support_latest_snapshot(self, state=None):
         """The source's latest count (of ``state`` when given)."""

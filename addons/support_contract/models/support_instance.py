@@ -415,7 +415,7 @@ class SupportInstance(models.Model):
         previous = (
             self.last_code_lines if self.count_state in ("ok", "to_confirm") else 0
         )
-        drop = self.env["support.repository"]._max_drop()
+        drop = self.env["support.repository"].with_company(self.company_id)._max_drop()
         note = False
         if previous and snapshot.billable_code_lines < previous * (1 - drop / 100.0):
             note = self.env._(
@@ -431,7 +431,9 @@ class SupportInstance(models.Model):
         if note:
             snapshot.sudo().state = "to_confirm"
             self.write({"count_state": "to_confirm", "last_error": False})
-            self._schedule_activity(note)
+            self._schedule_activity(
+                note, user=self.company_id._support_manager_for(self.agreement_id)
+            )
             return snapshot
         snapshot._apply()
         return snapshot
@@ -447,8 +449,8 @@ class SupportInstance(models.Model):
         self.message_post(body=message)
         self._schedule_activity(message)
 
-    def _schedule_activity(self, note):
-        user = self.agreement_id.user_id or self.env.user
+    def _schedule_activity(self, note, user=None):
+        user = user or self.agreement_id.user_id or self.env.user
         self.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Database count needs attention"),

@@ -30,8 +30,6 @@ DEFAULT_MAX_CACHE_BYTES = 512 * 2**20
 PARAM_CACHE_MAX_AGE_DAYS = "support_contract.git_cache_max_age_days"
 DEFAULT_CACHE_MAX_AGE_DAYS = 45
 CACHE_FOLDER = "support_repositories"
-PARAM_MAX_DROP = "support_contract.cloc_max_drop_percent"
-DEFAULT_MAX_DROP = 30.0
 CRON_BATCH = 10
 CACHE_NAME = re.compile(r"\Arepository-(\d+)\.git\Z")
 
@@ -331,15 +329,21 @@ class SupportRepository(models.Model):
 
     @api.model
     def _count_limits(self):
-        return cloc_count.Limits(**self._limits_from_params(LIMIT_PARAMS))
+        values = self._limits_from_params(LIMIT_PARAMS)
+        # The time for a whole count is the company's support setting, within
+        # the administrator's ceiling (the system parameter) when one is set.
+        company = self.company_id[:1] or self.env.company
+        seconds = company.sudo().support_count_max_seconds
+        if seconds > 0:
+            values["seconds"] = min(seconds, values.get("seconds", seconds))
+        return cloc_count.Limits(**values)
 
     @api.model
     def _max_drop(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_MAX_DROP)
-        try:
-            return float(value) if value not in (None, False, "") else DEFAULT_MAX_DROP
-        except ValueError:
-            return DEFAULT_MAX_DROP
+        """The drop (%) that waits for a Support Manager: the company's
+        support setting."""
+        company = self.company_id[:1] or self.env.company
+        return company.sudo().support_cloc_max_drop_percent
 
     @api.model
     def _cache_folder(self):
@@ -615,7 +619,9 @@ class SupportRepository(models.Model):
             self.write(
                 {"state": "to_confirm", "last_commit": commit, "last_error": False}
             )
-            self._schedule_activity(note)
+            self._schedule_activity(
+                note, user=self.company_id._support_manager_for(self.agreement_id)
+            )
             return snapshot
         snapshot._apply()
         return snapshot
@@ -671,9 +677,9 @@ class SupportRepository(models.Model):
         self.message_post(body=message)
         self._schedule_activity(message)
 
-    def _schedule_activity(self, note):
+    def _schedule_activity(self, note, user=None):
         agreement = self.agreement_id
-        user = agreement.user_id or self.env.user
+        user = user or agreement.user_id or self.env.user
         self.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Code-line count needs attention"),

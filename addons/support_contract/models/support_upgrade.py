@@ -175,6 +175,18 @@ class SupportUpgrade(models.Model):
             )
         )
 
+    def _support_outside_hint(self):
+        """What to use instead when the entitlement refuses an upgrade."""
+        if self.env.user.has_group("support_contract.group_support_manager"):
+            return self.env._(
+                "To start it anyway, outside the entitlement, use Start outside "
+                "entitlement."
+            )
+        return self.env._(
+            "A Support Manager can start it outside the entitlement with Start "
+            "outside entitlement."
+        )
+
     def _check_entitlement(self):
         """Refuse to commence beyond the agreement's upgrades for the year."""
         self.ensure_one()
@@ -194,9 +206,9 @@ class SupportUpgrade(models.Model):
         if agreement.support_kind != "maintenance":
             raise UserError(
                 self.env._(
-                    "The %(kind)s %(agreement)s includes no version upgrades. A "
-                    "Support Manager can start this upgrade outside the "
-                    "entitlement.",
+                    "The %(kind)s %(agreement)s includes no version upgrades. "
+                    "%(instead)s",
+                    instead=self._support_outside_hint(),
                     kind=dict(
                         agreement._fields["support_kind"]._description_selection(
                             self.env
@@ -212,8 +224,8 @@ class SupportUpgrade(models.Model):
                     "The agreement %(agreement)s includes %(allowed)s upgrade(s) per "
                     "contract year, and contract year %(number)s (%(start)s to "
                     "%(end)s) has already used it: %(used)s. The next contract "
-                    "year starts on %(next)s. A Support Manager can start this "
-                    "upgrade outside the entitlement.",
+                    "year starts on %(next)s. %(instead)s",
+                    instead=self._support_outside_hint(),
                     agreement=agreement.display_name,
                     allowed=allowed,
                     number=year.number,

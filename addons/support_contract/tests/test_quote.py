@@ -172,14 +172,13 @@ class TestQuoteFromRepository(SupportQuoteCommon):
         with self.assertRaisesRegex(UserError, "more than 30 days ago.*Recount"):
             order.with_user(self.support_user).action_confirm()
         self.assertEqual(order.state, "draft")
-        self.env["ir.config_parameter"].set_param(
-            "support_contract.quote_recount_days", "60"
-        )
+        # The Support Manager allows 60 days in the company's support settings.
+        settings = self.env["support.settings"].with_user(self.support_manager)
+        settings.create({"quote_recount_days": 60}).action_save()
         order.invalidate_recordset(["support_quote_stale"])
         self.assertFalse(order.support_quote_stale)
-        self.env["ir.config_parameter"].set_param(
-            "support_contract.quote_recount_days", "30"
-        )
+        settings.create({"quote_recount_days": 30}).action_save()
+        order.invalidate_recordset(["support_quote_stale"])
         order.with_user(self.support_user).action_support_quote_recount()
         self.assertFalse(order.support_quote_stale)
         order.with_user(self.support_user).action_confirm()

@@ -244,6 +244,20 @@ class HelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        Partner = self.env["res.partner"].sudo()
+        for vals in vals_list:
+            partner = Partner.browse(vals.get("partner_id"))
+            if partner:
+                # Every list names the customer, however the ticket came in.
+                vals.setdefault("partner_name", partner.name)
+                vals.setdefault("partner_email", partner.email)
+            if not any(
+                vals.get(name) or self.env.context.get(f"default_{name}")
+                for name in ("team_id", "user_id")
+            ):
+                team = self._support_default_team(partner, vals.get("company_id"))
+                if team:
+                    vals["team_id"] = team.id
         tickets = super().create(vals_list)
         # Billable from the start (a billable category, or no agreement):
         # asked and told exactly as when a ticket becomes billable later.
@@ -261,6 +275,30 @@ class HelpdeskTicket(models.Model):
         if became_billable and not self.env.context.get("support_no_scope_notice"):
             became_billable._support_notify_billable()
         return res
+
+    @api.model
+    def _support_default_team(self, partner, company_id=None):
+        """The team a customer's new ticket lands in: the one its covering
+        agreement names, else the one of the company's support settings."""
+        company = self.env["res.company"].browse(company_id) or self.env.company
+        agreement = (
+            self.env["sale.subscription"]
+            .sudo()
+            ._support_covering_agreement(partner, company=company)
+            if partner
+            else self.env["sale.subscription"]
+        )
+        return (
+            agreement.support_helpdesk_team_id
+            or company.sudo().support_helpdesk_team_id
+        )
+
+    def _support_approval_answer_user(self):
+        """Who follows a customer's answer to billable work up: a Support
+        Manager (the agreement's responsible when he is one)."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        return company._support_manager_for(self.agreement_id.sudo())
 
     def _support_customer(self):
         """The contact the ticket's notices are written to."""
@@ -416,3 +454,25 @@ class HelpdeskTicket(models.Model):
             ),
             author_id=partner.id,
         )
+        manager = self._support_approval_answer_user()
+        if manager:
+            # Written in the manager's language: the customer answered in his.
+            menv = self.with_context(lang=manager.lang or self.env.lang).env
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=menv._("Customer answered the billable work"),
+                note=(
+                    menv._(
+                        "%(partner)s approved the billable work: it can be done "
+                        "and its time logged.",
+                        partner=partner.name,
+                    )
+                    if approve
+                    else menv._(
+                        "%(partner)s declined the billable work: agree with the "
+                        "customer what is done instead.",
+                        partner=partner.name,
+                    )
+                ),
+                user_id=manager.id,
+            )

@@ -10,6 +10,12 @@ class ResCompany(models.Model):
         string="Support timesheet project",
         help="The project that timesheets on helpdesk tickets are booked on.",
     )
+    support_helpdesk_team_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.team",
+        string="Helpdesk team for customers",
+        help="The team that customers' tickets land in when their agreement "
+        "names none.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

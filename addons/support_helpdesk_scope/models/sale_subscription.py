@@ -11,3 +11,10 @@ class SaleSubscription(models.Model):
         "billable time can be logged on it until the customer approves on "
         "the portal.",
     )
+    support_helpdesk_team_id = fields.Many2one(
+        "helpdesk.ticket.team",
+        string="Helpdesk team",
+        tracking=True,
+        help="The team the customer's tickets land in. Empty: the team of the "
+        "company's support settings.",
+    )

@@ -4,3 +4,4 @@ from . import test_portal_access
 from . import test_tours
 from . import test_roles
 from . import test_demo
+from . import test_ticket_routing
