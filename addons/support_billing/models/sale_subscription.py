@@ -3,7 +3,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 import psycopg2
-from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -128,11 +127,12 @@ class SaleSubscription(models.Model):
 
     @api.model
     def _support_unbilled_time_domain(self):
-        """Timesheets to bill: on a ticket whose time is billed (billable,
-        approved where approval is asked), not billed yet."""
-        tickets = self.env["helpdesk.ticket"]._support_billable_ticket_domain()
+        """Timesheets to bill: billable time (helpdesk's one rule: a billable
+        ticket, approved where approval is asked, logged from the decision on
+        unless the customer approved the hours before by name), not billed
+        yet."""
         return [
-            ("helpdesk_ticket_id", "any", tickets),
+            *self.env["helpdesk.ticket"]._support_billable_time_domain(),
             *self._support_not_billed_domain("support_invoice_line_id"),
         ]
 
@@ -357,9 +357,11 @@ class SaleSubscription(models.Model):
         return lines
 
     def _support_upgrade_lines(self, start, end, pending):
-        """Upgrade fees as fixed at commencement, once commenced by ``end``."""
+        """Upgrade fees as fixed at commencement, on the first invoice dated
+        on or after the commencement (never on an invoice dated before it,
+        even when a past period is caught up)."""
         upgrades = self._support_take(
-            pending, "upgrade", lambda r: r.commencement_date <= end
+            pending, "upgrade", lambda r: r.commencement_date <= start
         )
         return [
             (
@@ -626,13 +628,7 @@ class SaleSubscription(models.Model):
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 invoices = self._support_invoice_due(today)
         except psycopg2.errors.UniqueViolation:
-            raise UserError(
-                self.env._(
-                    "%(agreement)s already has an invoice for a period it was "
-                    "about to invoice: check its next invoice date.",
-                    agreement=self.display_name,
-                )
-            ) from None
+            raise UserError(self._support_period_taken_message(today)) from None
         action = {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
@@ -648,7 +644,10 @@ class SaleSubscription(models.Model):
 
     @api.model
     def _cron_monthly_invoicing(self):
-        self._support_invoice_due_agreements(fields.Date.context_today(self))
+        today = fields.Date.context_today(self)
+        self._support_invoice_due_agreements(today)
+        # Customers without an agreement: their hours at the standard rate.
+        self.env["account.analytic.line"]._support_invoice_without_agreement(today)
 
     @api.model
     def _support_invoice_due_agreements(self, today, batch=BATCH):
@@ -722,11 +721,7 @@ class SaleSubscription(models.Model):
                 # date was moved back over a period that has its invoice.
                 self.env.invalidate_all()
                 agreement._support_report_failure(
-                    self.env._(
-                        "%(agreement)s already has an invoice for a period it was "
-                        "about to invoice: check its next invoice date.",
-                        agreement=agreement.display_name,
-                    )
+                    agreement._support_period_taken_message(today)
                 )
             except psycopg2.IntegrityError as error:
                 # E.g. a line without an income account: the database's own
@@ -741,63 +736,59 @@ class SaleSubscription(models.Model):
                 )
         return invoices
 
-    @api.model
-    def _demo_invoice_history(self, months=3):
-        """Demo: invoice the demo agreements' last months, posted; the oldest
-        invoice of one agreement is then credited in full (Odoo's reversal
-        wizard, the credit note posted) and its period invoiced again. The
-        invoices already due are paid (Odoo's payment wizard), each a few days
-        before it fell due."""
-        today = fields.Date.context_today(self)
-        first = today - relativedelta(months=months)
-        posted = self.env["account.move"]
-        company = self.env.ref("support_contract.company_demo")
-        thirty_days = self.env.ref("support_contract.payment_term_30_net_demo")
-        for agreement in self.search([("company_id", "=", company.id)]):
-            customer = agreement.partner_id.commercial_partner_id.with_company(company)
-            if not customer.property_payment_term_id:
-                customer.property_payment_term_id = thirty_days
-        for agreement in self.search([("support_kind", "!=", False)]):
-            agreement = agreement.with_company(agreement.company_id)
-            if agreement.company_id != company:
-                continue
-            start = agreement._support_period_of(max(first, agreement.date_start))[0]
-            agreement.recurring_next_date = start
-            invoices = agreement._support_invoice_due(today)
-            past = invoices.filtered(
-                lambda m: m.support_period_end < today and m.state == "draft"
+    def _support_period_taken_message(self, today):
+        """Why a due period cannot be invoiced when the next invoice date was
+        moved back over it: names the invoice that has the period."""
+        self.ensure_one()
+        periods_due = dict(self._support_due_periods(today))
+        taken = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("subscription_id", "=", self.id),
+                    ("support_period_start", "in", list(periods_due)),
+                    ("state", "!=", "cancel"),
+                    ("support_reversed", "=", False),
+                ],
+                order="support_period_start, id",
+                limit=1,
             )
-            past.action_post()
-            posted |= invoices.filtered(lambda m: m.state == "posted")
-        credited = posted.sorted(lambda m: (m.support_period_start, m.id))[:1]
-        if credited:
-            wizard = (
-                self.env["account.move.reversal"]
-                .with_context(active_model="account.move", active_ids=credited.ids)
-                .create(
-                    {
-                        "reason": self.env._("Wrong hours on the invoice"),
-                        "journal_id": credited.journal_id.id,
-                        "date": credited.invoice_date,
-                    }
+        )
+        if not taken:
+            return self.env._(
+                "%(agreement)s already has an invoice for a period it was about to "
+                "invoice: check its next invoice date.",
+                agreement=self.display_name,
+            )
+        return self.env._(
+            "%(agreement)s cannot invoice %(period)s again: the invoice "
+            "%(invoice)s already bills that period. Its next invoice date "
+            "(%(date)s) was moved back over it: set it to %(next)s or later.",
+            agreement=self.display_name,
+            period=self._support_period_label(
+                taken.support_period_start, taken.support_period_end
+            ),
+            invoice=taken.name if taken.name not in (False, "/") else taken.display_name,
+            date=format_date(self.env, self.recurring_next_date),
+            next=format_date(
+                self.env,
+                max(
+                    self.env["account.move"]
+                    .sudo()
+                    .search(
+                        [
+                            ("subscription_id", "=", self.id),
+                            ("support_period_end", "!=", False),
+                            ("state", "!=", "cancel"),
+                            ("support_reversed", "=", False),
+                        ]
+                    )
+                    .mapped("support_period_end")
                 )
-            )
-            wizard.refund_moves()
-            wizard.new_move_ids.action_post()
-            again = credited.subscription_id._support_invoice_due(today).filtered(
-                lambda m: m.support_period_start == credited.support_period_start
-            )
-            again.action_post()
-            posted |= again
-        for invoice in posted.filtered(
-            lambda m: m.payment_state == "not_paid" and m.invoice_date_due < today
-        ).sorted("invoice_date"):
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids
-            ).create(
-                {"payment_date": invoice.invoice_date_due - relativedelta(days=3)}
-            )._create_payments()
-        return True
+                + timedelta(days=1),
+            ),
+        )
 
     def _support_report_failure(self, message):
         self.ensure_one()
