@@ -327,14 +327,16 @@ class HelpdeskTicket(models.Model):
 
     def write(self, vals):
         before = {ticket.id: ticket.scope for ticket in self}
-        giving = self.filtered(
-            lambda t: t.scope == "billable"
-            and (not t.agreement_id or t.billable_hours)
-        )
+        giving = {
+            ticket: (ticket.agreement_id, ticket.billable_hours)
+            for ticket in self
+            if ticket.scope == "billable"
+            and (not ticket.agreement_id or ticket.billable_hours)
+        }
         res = super().write(vals)
-        given_away = giving.filtered(lambda t: t.scope != "billable")
-        if given_away:
-            given_away._support_check_may_give_away()
+        for ticket, (agreement, hours) in giving.items():
+            if ticket.scope != "billable":
+                ticket._support_check_may_give_away(agreement, hours)
         became_billable = self.filtered(
             lambda t: t.scope == "billable" and before.get(t.id) != "billable"
         )
@@ -344,9 +346,10 @@ class HelpdeskTicket(models.Model):
             became_billable._support_notify_billable()
         return res
 
-    def _support_check_may_give_away(self):
+    def _support_check_may_give_away(self, agreement, hours):
         """Work no agreement covers, or billable hours, are given away only by
-        a Support Manager (with a reason, kept on the ticket)."""
+        a Support Manager (with a reason, kept on the ticket). ``agreement``
+        and ``hours``: the ticket's before the change."""
         if self.env.su or self.env.user.has_group(
             "support_contract.group_support_manager"
         ):
@@ -359,11 +362,11 @@ class HelpdeskTicket(models.Model):
                 ticket=ticket.display_name,
                 why=(
                     self.env._("No agreement covers this ticket, so its work is billable.")
-                    if not ticket.agreement_id
+                    if not agreement
                     else self.env._(
                         "It has %(hours)s billable hours, which would no longer be "
                         "billed.",
-                        hours=ticket._support_format_hours(ticket.billable_hours),
+                        hours=ticket._support_format_hours(hours),
                     )
                 ),
             )
