@@ -534,6 +534,12 @@ class HelpdeskTicket(models.Model):
                     ticket=self.display_name,
                 )
             )
+        if scope != "billable" and self.scope == "billable":
+            if not self.agreement_id or self.billable_hours:
+                # Refused before anything is written.
+                self._support_check_may_give_away(
+                    self.agreement_id, self.billable_hours
+                )
         old = dict(SCOPES).get(self.scope)
         self.with_context(support_ask_logged_hours=ask_logged_hours).write(
             {"scope_manual": scope, "scope_reason": reason.strip()}
