@@ -259,7 +259,9 @@ class TestBillingRules(SupportBillingCommon):
     def test_create_invoice_over_an_invoiced_period_says_so(self):
         self.create_invoice("2026-10-15")
         self.agreement.recurring_next_date = date(2026, 10, 1)
-        with self.assertRaisesRegex(UserError, "already has an invoice"):
+        with self.assertRaisesRegex(
+            UserError, "cannot invoice 10/01/2026 to 10/31/2026 again: the invoice"
+        ):
             self.create_invoice("2026-10-15")
         self.assertEqual(len(self.invoices()), 1)
 
@@ -420,7 +422,9 @@ class TestBillingRules(SupportBillingCommon):
                 "agreement_id": self.agreement.id,
                 "to_version": "19.0",
                 "from_version": "18.0",
-                "commencement_date": date(2026, 11, 10),
+                # On the invoice's date: its fee is on that invoice (never
+                # on one dated before the commencement).
+                "commencement_date": date(2026, 11, 1),
             }
         )
         upgrade.action_start()
