@@ -107,9 +107,11 @@ class SupportBillingDemo(models.AbstractModel):
         queued = invoices.filtered("sending_data").sorted(
             lambda m: (m.invoice_date, m.sequence_number, m.id)
         )
-        if queued:
+        for invoice in queued:
+            # One at a time: an unpatched wkhtmltopdf (Debian's) renders one
+            # document per call.
             self.env["account.move.send"]._generate_and_send_invoices(
-                queued, from_cron=True
+                invoice, from_cron=True
             )
 
     @api.model
