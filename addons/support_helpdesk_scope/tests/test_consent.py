@@ -5,6 +5,8 @@ User reclassifies (the wizard), the customer answers on the portal (the
 route), the Support Manager gives work away.
 """
 
+import re
+
 from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
@@ -61,6 +63,11 @@ class TestConsent(SupportHelpdeskCommon, HttpCase):
         ticket.invalidate_recordset()
         return " ".join(self.url_open(f"/my/ticket/{ticket.id}").text.split())
 
+    @staticmethod
+    def text(page):
+        """The page's words, without its tags."""
+        return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
     def notice(self, ticket):
         return ticket.message_ids.filtered(
             lambda m: "not covered by your agreement" in (m.body or "")
@@ -116,7 +123,10 @@ class TestConsent(SupportHelpdeskCommon, HttpCase):
         self.assertEqual(ticket.approval_partner_id, self.contact)
         # The portal shows what was approved, by whom, for which hours.
         self.assertIn("o_support_approval_answer", page)
-        self.assertIn("01:15", page)
+        self.assertIn(
+            "Hours logged before it became billable, approved: 01:15 h",
+            self.text(page),
+        )
         self.assertIn(self.contact.name, page)
         self.assertNotIn("o_support_approve_logged", page)
         # The assignee is told to go on.
@@ -151,7 +161,10 @@ class TestConsent(SupportHelpdeskCommon, HttpCase):
         self.assertEqual(ticket.approval_state, "approved")
         self.assertEqual(ticket.logged_hours_state, "declined")
         self.assertEqual(ticket.billable_hours, 0.0)
-        self.assertIn("hours logged before are not billed", page)
+        self.assertIn(
+            "Hours logged before it became billable, not billed: 01:00 h",
+            self.text(page),
+        )
         self.log_as(self.agent, ticket, 0.5)
         self.assertEqual(ticket.billable_hours, 0.5)
         self.assertIn(
