@@ -5,6 +5,7 @@ import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
 from odoo.tools.misc import format_date
 
@@ -69,6 +70,8 @@ class AccountAnalyticLine(models.Model):
         groups = defaultdict(list)
         for line in timesheets:
             ticket = line.helpdesk_ticket_id
+            if not ticket.commercial_partner_id:
+                continue  # no customer to bill
             company = ticket.company_id or line.company_id
             groups[
                 (company, ticket.commercial_partner_id, line.date.replace(day=1))
@@ -83,17 +86,30 @@ class AccountAnalyticLine(models.Model):
             )
             if not values:
                 continue
-            invoice = (
-                Move.with_company(company)
-                .with_context(default_move_type="out_invoice", journal_type="sale")
-                .create(values)
-            )
-            lines = invoice.invoice_line_ids.sorted(lambda li: (li.sequence, li.id))
-            for line, records in zip(lines, sources, strict=True):
-                records.write({"support_invoice_line_id": line.id})
+            try:
+                with self.env.cr.savepoint():
+                    invoice = (
+                        Move.with_company(company)
+                        .with_context(
+                            default_move_type="out_invoice", journal_type="sale"
+                        )
+                        .create(values)
+                    )
+                    lines = invoice.invoice_line_ids.sorted(
+                        lambda li: (li.sequence, li.id)
+                    )
+                    for line, records in zip(lines, sources, strict=True):
+                        records.write({"support_invoice_line_id": line.id})
+                    invoice.action_post()
+            except (UserError, ValidationError, psycopg2.Error) as error:
+                # One customer's problem leaves the others invoiced.
+                self.env.invalidate_all()
+                _logger.warning(
+                    "Hours of %s for %s not invoiced: %s", partner.name, start, error
+                )
+                continue
             invoices |= invoice
         if invoices:
-            invoices.action_post()
             invoices.sending_data = {
                 "author_user_id": self.env.user.id,
                 "author_partner_id": self.env.user.partner_id.id,
