@@ -34,8 +34,11 @@ class SupportBillingDemo(models.AbstractModel):
         today = fields.Date.context_today(self)
         thirty_days = env.ref("support_contract.payment_term_30_net_demo")
         Agreement = env["sale.subscription"]
-        for agreement in Agreement.search([("company_id", "=", company.id)]):
-            customer = agreement.partner_id.commercial_partner_id.with_company(company)
+        customers = (
+            Agreement.search([("company_id", "=", company.id)]).partner_id
+            | env["helpdesk.ticket"].search([("company_id", "=", company.id)]).partner_id
+        ).commercial_partner_id
+        for customer in customers.with_company(company):
             if not customer.property_payment_term_id:
                 customer.property_payment_term_id = thirty_days
         agreements = Agreement.search(
