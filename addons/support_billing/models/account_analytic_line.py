@@ -42,11 +42,13 @@ class AccountAnalyticLine(models.Model):
     @api.model
     def _support_invoice_without_agreement(self, today):
         """The monthly run for customers without a running agreement: their
-        billable hours of the months before ``today``'s, one invoice per
-        customer and month (dated the first day of the next month), at the
-        standard rate (the hourly product's price, no agreement discount),
-        with the same lines and statement as an agreement's hours; posted
-        and sent through Odoo's sending queue. Safe to run twice: each hour
+        billable hours logged before ``today``'s month, in one invoice per
+        customer and month dated the month's first day, in arrears like an
+        agreement's hours (a line per ticket and month of work, labelled
+        with that month), at the standard rate (the hourly product's price,
+        no agreement discount); posted and sent through Odoo's sending queue
+        with the support statement. A customer invoiced this month already
+        has hours logged late billed next month. Safe to run twice: each hour
         points at the line that billed it, and the hours are locked while
         invoiced."""
         month_start = today.replace(day=1)
@@ -73,16 +75,29 @@ class AccountAnalyticLine(models.Model):
             if not ticket.commercial_partner_id:
                 continue  # no customer to bill
             company = ticket.company_id or line.company_id
-            groups[
-                (company, ticket.commercial_partner_id, line.date.replace(day=1))
-            ].append(line.id)
+            groups[(company, ticket.commercial_partner_id)].append(line.id)
         Move = self.env["account.move"].sudo()
+        invoiced = {
+            (move.company_id, move.partner_id.commercial_partner_id)
+            for move in Move.search(
+                [
+                    ("move_type", "=", "out_invoice"),
+                    ("subscription_id", "=", False),
+                    ("support_period_start", "!=", False),
+                    ("invoice_date", "=", month_start),
+                    ("state", "!=", "cancel"),
+                    ("support_reversed", "=", False),
+                ]
+            )
+        }
         invoices = Move
-        for (company, partner, start), ids in sorted(
-            groups.items(), key=lambda item: (item[0][2], item[0][1].id)
+        for (company, partner), ids in sorted(
+            groups.items(), key=lambda item: (item[0][0].id, item[0][1].id)
         ):
+            if (company, partner) in invoiced:
+                continue
             values, sources = self.browse(ids)._support_invoice_values(
-                company, partner, start
+                company, partner, month_start
             )
             if not values:
                 continue
@@ -104,9 +119,7 @@ class AccountAnalyticLine(models.Model):
             except (UserError, ValidationError, psycopg2.Error) as error:
                 # One customer's problem leaves the others invoiced.
                 self.env.invalidate_all()
-                _logger.warning(
-                    "Hours of %s for %s not invoiced: %s", partner.name, start, error
-                )
+                _logger.warning("Hours of %s not invoiced: %s", partner.name, error)
                 continue
             invoices |= invoice
         if invoices:
@@ -117,55 +130,63 @@ class AccountAnalyticLine(models.Model):
             self.env.ref("account.ir_cron_account_move_send")._trigger()
         return invoices
 
-    def _support_invoice_values(self, company, partner, start):
-        """(invoice values, timesheets of each line) of these hours, the
-        billable time of ``partner`` in the month of ``start``: one line per
-        ticket, labelled in the customer's language."""
-        end = start + relativedelta(months=1, days=-1)
+    def _support_invoice_values(self, company, partner, invoice_date):
+        """(invoice values, timesheets of each line) of these hours of
+        ``partner``: one line per month of work and ticket, labelled in the
+        customer's language with its month, priced at the start of that
+        month by the price rule."""
         Agreement = self.env["sale.subscription"]
-        price = Agreement._support_hourly_price(partner, company, start)
         product = company.sudo().support_hourly_product_id
-        if not price or not product:
-            _logger.warning(
-                "Hours of %s not invoiced: %s has no hourly product", partner, company
-            )
-            return None, None
-        unit_price, discount, _rate = price
         address = partner.address_get(["invoice"])["invoice"]
         customer = self.env["res.partner"].browse(address)
         local = self.with_context(lang=customer.lang or partner.lang or self.env.lang)
-        period = local.env._(
-            "%(start)s to %(end)s",
-            start=format_date(local.env, start),
-            end=format_date(local.env, end),
-        )
-        by_ticket = defaultdict(list)
+        by_month = defaultdict(lambda: defaultdict(list))
         for line in self:
-            by_ticket[line.helpdesk_ticket_id].append(line.id)
+            by_month[line.date.replace(day=1)][line.helpdesk_ticket_id].append(line.id)
         commands, sources = [], []
-        for ticket, ids in sorted(by_ticket.items(), key=lambda i: i[0].number or ""):
-            records = self.browse(ids)
-            hours = sum(records.mapped("unit_amount"))
-            if not hours:
-                continue
-            label = local.env._(
-                "Ticket %(number)s: %(title)s", number=ticket.number, title=ticket.name
-            )
-            commands.append(
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "name": f"{label} ({period})",
-                        "quantity": hours,
-                        "price_unit": unit_price,
-                        "discount": discount,
-                        "support_kind": "time",
-                        "support_period_start": start,
-                        "support_period_end": end,
-                    }
+        for start, by_ticket in sorted(by_month.items()):
+            end = start + relativedelta(months=1, days=-1)
+            price = Agreement._support_hourly_price(partner, company, start)
+            if not price or not product:
+                _logger.warning(
+                    "Hours of %s not invoiced: %s has no hourly product",
+                    partner.name,
+                    company.name,
                 )
+                return None, None
+            unit_price, discount, _rate = price
+            period = local.env._(
+                "%(start)s to %(end)s",
+                start=format_date(local.env, start),
+                end=format_date(local.env, end),
             )
-            sources.append(records)
+            for ticket, ids in sorted(
+                by_ticket.items(), key=lambda i: i[0].number or ""
+            ):
+                records = self.browse(ids)
+                hours = sum(records.mapped("unit_amount"))
+                if not hours:
+                    continue
+                label = local.env._(
+                    "Ticket %(number)s: %(title)s",
+                    number=ticket.number,
+                    title=ticket.name,
+                )
+                commands.append(
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "name": f"{label} ({period})",
+                            "quantity": hours,
+                            "price_unit": unit_price,
+                            "discount": discount,
+                            "support_kind": "time",
+                            "support_period_start": start,
+                            "support_period_end": end,
+                        }
+                    )
+                )
+                sources.append(records)
         if not commands:
             return None, None
         terms = partner.with_company(company).property_payment_term_id or self.env.ref(
@@ -176,9 +197,10 @@ class AccountAnalyticLine(models.Model):
             "partner_id": customer.id,
             "company_id": company.id,
             "currency_id": company.currency_id.id,
-            "invoice_date": start + relativedelta(months=1),
+            "invoice_date": invoice_date,
             "invoice_payment_term_id": terms.id if terms else False,
-            "support_period_start": start,
-            "support_period_end": end,
+            # The months of work it bills.
+            "support_period_start": min(by_month),
+            "support_period_end": invoice_date - relativedelta(days=1),
             "invoice_line_ids": commands,
         }, sources

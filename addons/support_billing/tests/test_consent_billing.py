@@ -130,6 +130,11 @@ class TestConsentBilling(SupportBillingCommon):
             env["sale.subscription"]._cron_monthly_invoicing()
         self.env.invalidate_all()
 
+    def customer_invoices(self):
+        return self.env["account.move"].search(
+            [("partner_id", "=", self.other_customer.id)], order="invoice_date, id"
+        )
+
     def test_hours_without_an_agreement_are_invoiced_at_the_standard_rate(self):
         self.other_customer.write(
             {"street": "Kungsgatan 2", "city": "Luleå", "zip": "972 31"}
@@ -140,31 +145,39 @@ class TestConsentBilling(SupportBillingCommon):
         self.assertEqual(first.scope, "billable")
         self.log_as(self.agent, first, 1.5, date(2026, 10, 5))
         self.log_as(self.agent, first, 0.75, date(2026, 10, 20))
-        self.log_as(self.agent, second, 1, date(2026, 11, 3))
-        self.log_as(self.agent, second, 2, date(2026, 12, 1))  # next month's
-        self.monthly_run("2026-12-01")
-        self.monthly_run("2026-12-01")  # run twice: nothing twice
-        invoices = self.env["account.move"].search(
-            [("partner_id", "=", self.other_customer.id)],
-            order="invoice_date",
-        )
-        self.assertEqual(len(invoices), 2, "one invoice per customer and month")
-        october, november = invoices
+        self.monthly_run("2026-11-01")
+        self.monthly_run("2026-11-01")  # run twice: nothing twice
+        october = self.customer_invoices()
+        self.assertEqual(len(october), 1, "one invoice per customer and month")
         self.assertEqual(october.invoice_date, date(2026, 11, 1))
-        self.assertEqual(november.invoice_date, date(2026, 12, 1))
-        self.assertEqual(set(invoices.mapped("state")), {"posted"})
-        self.assertTrue(all(invoices.mapped("sending_data")), "queued for sending")
+        self.assertEqual(october.state, "posted")
+        self.assertTrue(october.sending_data, "queued for sending")
         line = self.time_lines(october)
         self.assertEqual(line.quantity, 2.25)
         self.assertEqual(line.price_unit, 1000)
         self.assertEqual(line.discount, 0, "no agreement, no discount")
         self.assertIn(first.number, line.name)
+        self.assertIn("10/01/2026 to 10/31/2026", line.name)
         # 2.25 h x 1,000 kr = 2,250 kr; with VAT 2,812.50 kr.
         self.assertAmounts(october, 2250, 2812.50)
-        self.assertAmounts(november, 1000, 1250)
-        self.assertEqual(
-            first.timesheet_ids.support_invoice_line_id, line, "each hour once"
-        )
+        self.assertEqual(first.timesheet_ids.support_invoice_line_id, line)
+        # An hour of October logged late, and November's: on December's
+        # invoice, each line with its own month; none before December.
+        self.log_as(self.agent, first, 0.5, date(2026, 10, 30))
+        self.log_as(self.agent, second, 1, date(2026, 11, 3))
+        self.log_as(self.agent, second, 2, date(2026, 12, 1))  # December's
+        self.monthly_run("2026-11-10")
+        self.assertEqual(self.customer_invoices(), october)
+        self.monthly_run("2026-12-01")
+        december = self.customer_invoices() - october
+        self.assertEqual(len(december), 1)
+        self.assertEqual(december.invoice_date, date(2026, 12, 1))
+        late, november = self.time_lines(december).sorted("support_period_start")
+        self.assertEqual((late.quantity, november.quantity), (0.5, 1))
+        self.assertIn("10/01/2026 to 10/31/2026", late.name)
+        self.assertIn(second.number, november.name)
+        # 1.5 h x 1,000 kr = 1,500 kr; with VAT 1,875 kr.
+        self.assertAmounts(december, 1500, 1875)
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html(
