@@ -321,6 +321,10 @@ class HelpdeskTicket(models.Model):
         # Billable from the start (a billable category, or no agreement):
         # asked and told exactly as when a ticket becomes billable later.
         billable = tickets.filtered(lambda t: t.scope == "billable")
+        if billable:
+            billable.with_context(support_no_scope_notice=True).sudo().write(
+                {"billable_since": fields.Datetime.now()}
+            )
         if billable and not self.env.context.get("support_no_scope_notice"):
             billable._support_notify_billable()
         return tickets
