@@ -36,7 +36,9 @@ class SupportBillingDemo(models.AbstractModel):
         Agreement = env["sale.subscription"]
         customers = (
             Agreement.search([("company_id", "=", company.id)]).partner_id
-            | env["helpdesk.ticket"].search([("company_id", "=", company.id)]).partner_id
+            | env["helpdesk.ticket"]
+            .search([("company_id", "=", company.id)])
+            .partner_id
         ).commercial_partner_id
         for customer in customers.with_company(company):
             if not customer.property_payment_term_id:

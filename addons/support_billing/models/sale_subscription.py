@@ -360,7 +360,9 @@ class SaleSubscription(models.Model):
             period=self._support_period_label(
                 taken.support_period_start, taken.support_period_end
             ),
-            invoice=taken.name if taken.name not in (False, "/") else taken.display_name,
+            invoice=(
+                taken.name if taken.name not in (False, "/") else taken.display_name
+            ),
             date=format_date(self.env, self.recurring_next_date),
             next=format_date(
                 self.env,

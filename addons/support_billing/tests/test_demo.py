@@ -172,7 +172,8 @@ class TestDemo(TransactionCase):
                         )
                     elif line.support_kind in ("time", "usage"):
                         self.assertLess(line.support_period_end, start, "in arrears")
-            for upgrade in agreement.support_upgrade_ids.filtered("fee_invoice_line_id"):
+            upgrades = agreement.support_upgrade_ids
+            for upgrade in upgrades.filtered("fee_invoice_line_id"):
                 invoice = upgrade.fee_invoice_line_id.move_id
                 self.assertLessEqual(upgrade.commencement_date, invoice.invoice_date)
                 earlier = invoices.filtered(

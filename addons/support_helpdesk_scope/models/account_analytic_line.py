@@ -4,7 +4,11 @@ from odoo.exceptions import UserError, ValidationError
 from .helpdesk_ticket import HOURS_STATES
 
 # Hours logged before a ticket became billable, by the customer's answer.
-LOGGED_BEFORE_STATE = {"asked": "pending", "not_asked": "declined", "declined": "declined"}
+LOGGED_BEFORE_STATE = {
+    "asked": "pending",
+    "not_asked": "declined",
+    "declined": "declined",
+}
 
 
 class AccountAnalyticLine(models.Model):

@@ -365,7 +365,9 @@ class HelpdeskTicket(models.Model):
                 "%(why)s Ask a Support Manager to reclassify it, with the reason.",
                 ticket=ticket.display_name,
                 why=(
-                    self.env._("No agreement covers this ticket, so its work is billable.")
+                    self.env._(
+                        "No agreement covers this ticket, so its work is billable."
+                    )
                     if not agreement
                     else self.env._(
                         "It has %(hours)s billable hours, which would no longer be "
