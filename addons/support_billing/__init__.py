@@ -1,2 +1,3 @@
+from . import demo
 from . import models
 from . import wizards

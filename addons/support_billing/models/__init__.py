@@ -4,6 +4,9 @@ from . import account_move_send
 from . import account_move_line
 from . import product_template
 from . import sale_subscription
+from . import sale_subscription_due
+from . import sale_subscription_lines
+from . import sale_subscription_unbilled
 from . import support_upgrade
 from . import support_usage
 from . import support_usage_provider

@@ -10,14 +10,15 @@ class AccountMoveSend(models.AbstractModel):
     def _get_placeholder_mail_template_dynamic_attachments_data(
         self, move, mail_template, pdf_report=None
     ):
-        """An agreement's invoice is sent with its support statement."""
+        """An agreement's invoice, and the monthly invoice of hours without an
+        agreement, are sent with their support statement."""
         attachments = super()._get_placeholder_mail_template_dynamic_attachments_data(
             move, mail_template, pdf_report=pdf_report
         )
         report = self.env.ref(STATEMENT_REPORT, raise_if_not_found=False)
         if (
             report
-            and move.subscription_id.support_kind
+            and (move.subscription_id.support_kind or not move.subscription_id)
             and move.support_period_start
             and not any(
                 a.get("dynamic_report") == report.report_name for a in attachments

@@ -3,168 +3,31 @@ from collections import defaultdict
 from datetime import timedelta
 
 import psycopg2
-from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
 from odoo.tools.misc import format_date
-
-from ..tools import periods
 
 _logger = logging.getLogger(__name__)
 
 BATCH = 50
 
 
+# Along the path of an invoice, in files of the same model: what is due
+# (sale_subscription_due.py), what is not billed yet
+# (sale_subscription_unbilled.py), the lines of each charge
+# (sale_subscription_lines.py), and here creating, posting and the entry
+# points.
+
+
 class SaleSubscription(models.Model):
     _inherit = "sale.subscription"
 
     # ------------------------------------------------------------------
-    # What is due
+    # Creating the invoices
     # ------------------------------------------------------------------
-
-    @api.model
-    def _support_due_domain(self, today):
-        """Agreements with a period to invoice by ``today``: their next period
-        has started, or a period of theirs was freed by a full credit note."""
-        return [
-            ("support_kind", "!=", False),
-            ("stage_id.type", "=", "in_progress"),
-            ("is_paused", "=", False),
-            "|",
-            "&",
-            ("recurring_next_date", "!=", False),
-            ("recurring_next_date", "<=", today),
-            ("id", "in", list(self._support_freed_periods(today))),
-        ]
-
-    def _support_freed_periods(self, today):
-        """{agreement id: [(start, end)]} of the periods started by ``today``
-        whose invoice was reversed in full and not invoiced again; of these
-        agreements, or of all when called on none."""
-        Move = self.env["account.move"].sudo()
-        domain = [
-            ("support_reversed", "=", True),
-            ("support_period_start", "<=", today),
-            ("move_type", "=", "out_invoice"),
-        ]
-        if self:
-            domain.append(("subscription_id", "in", self.ids))
-        reversed_moves = Move.search(domain)
-        if not reversed_moves:
-            return {}
-        live = {
-            (subscription.id, start)
-            for subscription, start in Move._read_group(
-                [
-                    ("subscription_id", "in", reversed_moves.subscription_id.ids),
-                    (
-                        "support_period_start",
-                        "in",
-                        reversed_moves.mapped("support_period_start"),
-                    ),
-                    ("state", "!=", "cancel"),
-                    ("support_reversed", "=", False),
-                ],
-                ["subscription_id", "support_period_start:day"],
-            )
-        }
-        freed = defaultdict(set)
-        for move in reversed_moves:
-            key = (move.subscription_id.id, move.support_period_start)
-            if key not in live:
-                freed[key[0]].add((move.support_period_start, move.support_period_end))
-        return {agreement: sorted(found) for agreement, found in freed.items()}
-
-    def _support_due_periods(self, today, freed=None):
-        """The periods of this agreement due by ``today``, oldest first.
-
-        Periods freed by a full credit note come first (``freed``: those of
-        ``_support_freed_periods``, read once for a batch). Billing goes on
-        to the agreement's end date: for an agreement closed during its
-        minimum term, that is the minimum-term end.
-        """
-        self.ensure_one()
-        if freed is None:
-            freed = self._support_freed_periods(today)
-        freed = freed.get(self.id, [])
-        if not self.recurring_next_date or self.recurring_next_date > today:
-            return freed
-        starts = {start for start, _end in freed}
-        return freed + [
-            period
-            for period in periods.due_periods(
-                self.date_start or self.recurring_next_date,
-                self.recurring_next_date,
-                today,
-                self.date or None,
-            )
-            if period[0] not in starts
-        ]
-
-    def _support_period_of(self, day):
-        """(start, end) of this agreement's billing period holding ``day``."""
-        self.ensure_one()
-        return periods.period_of(self.date_start or day, day)
-
-    # ------------------------------------------------------------------
-    # What is not billed yet: one rule per kind of charge
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _support_not_billed_domain(self, field_name):
-        """A record billed on ``field_name`` (an invoice line) is not billed
-        while it has none, or its invoice is cancelled or reversed in full
-        by a posted credit note. A partial credit note frees nothing."""
-        return [
-            "|",
-            "|",
-            (field_name, "=", False),
-            (f"{field_name}.parent_state", "=", "cancel"),
-            (f"{field_name}.move_id.support_reversed", "=", True),
-        ]
-
-    @api.model
-    def _support_unbilled_time_domain(self):
-        """Timesheets to bill: on a ticket whose time is billed (billable,
-        approved where approval is asked), not billed yet."""
-        tickets = self.env["helpdesk.ticket"]._support_billable_ticket_domain()
-        return [
-            ("helpdesk_ticket_id", "any", tickets),
-            *self._support_not_billed_domain("support_invoice_line_id"),
-        ]
-
-    @api.model
-    def _support_unbilled_upgrade_domain(self):
-        """Upgrades whose fee is due and not billed yet."""
-        return [
-            ("fee_due", "=", True),
-            *self._support_not_billed_domain("fee_invoice_line_id"),
-        ]
-
-    @api.model
-    def _support_unbilled_usage_domain(self):
-        """Usage not billed yet."""
-        return self._support_not_billed_domain("invoice_line_id")
-
-    # ------------------------------------------------------------------
-    # What an invoice holds
-    # ------------------------------------------------------------------
-
-    def _support_customer(self):
-        """The agreement in its customer's language, for what they receive."""
-        self.ensure_one()
-        partner = self.partner_invoice_id or self.partner_id
-        return self.with_context(lang=partner.lang or self.env.lang)
-
-    def _support_period_label(self, start, end):
-        return self.env._(
-            "%(start)s to %(end)s",
-            start=format_date(self.env, start),
-            end=format_date(self.env, end),
-        )
 
     def _support_check_invoiceable(self):
         """Raise a UserError a person can act on, before anything is created."""
@@ -191,276 +54,6 @@ class SaleSubscription(models.Model):
                     product=archived[0].display_name,
                 )
             )
-
-    def _support_pending_charges(self, until):
-        """What these agreements have to bill up to ``until``, not billed yet.
-
-        {agreement id: {"time" | "upgrade" | "usage": records}}, found with
-        one search per kind for all the agreements, each by its "not yet
-        billed" rule. Read as superuser: what an invoice holds does not
-        depend on who presses the button.
-        """
-        env = self.sudo().env
-        found = {
-            "time": env["account.analytic.line"].search(
-                [
-                    ("helpdesk_ticket_id.agreement_id", "in", self.ids),
-                    ("date", "<=", until),
-                    *self._support_unbilled_time_domain(),
-                ],
-                order="date, id",
-            ),
-            "upgrade": env["support.upgrade"].search(
-                [
-                    ("agreement_id", "in", self.ids),
-                    ("commencement_date", "<=", until),
-                    *self._support_unbilled_upgrade_domain(),
-                ],
-                order="commencement_date, id",
-            ),
-            "usage": env["support.usage"].search(
-                [
-                    ("agreement_id", "in", self.ids),
-                    ("date", "<=", until),
-                    *self._support_unbilled_usage_domain(),
-                ],
-                order="date, id",
-            ),
-        }
-        agreement_of = {
-            "time": lambda r: r.helpdesk_ticket_id.agreement_id.id,
-            "upgrade": lambda r: r.agreement_id.id,
-            "usage": lambda r: r.agreement_id.id,
-        }
-        ids = {agreement_id: defaultdict(list) for agreement_id in self.ids}
-        for kind, records in found.items():
-            for record in records:
-                ids[agreement_of[kind](record)][kind].append(record.id)
-        return {
-            agreement_id: {
-                kind: records.browse(kinds.get(kind, []))
-                for kind, records in found.items()
-            }
-            for agreement_id, kinds in ids.items()
-        }
-
-    @staticmethod
-    def _support_take(pending, kind, keep):
-        """The pending records of ``kind`` for which ``keep`` holds, taken out."""
-        records = pending[kind]
-        due = records.filtered(keep)
-        pending[kind] = records - due
-        return due
-
-    def _support_by_period(self, records, date_name):
-        """[((start, end), records)] of ``records`` by the period of their date."""
-        grouped = defaultdict(list)
-        for record in records:
-            grouped[self._support_period_of(record[date_name])].append(record.id)
-        return [
-            (period, records.browse(ids)) for period, ids in sorted(grouped.items())
-        ]
-
-    def _support_recurring_lines(self, start, end, pending):
-        """The agreement's lines, billed in advance for the period; code lines
-        as counted when the period began, priced on that day."""
-        code_line = self._support_code_line_line()
-        lines = []
-        for line in self.sale_subscription_line_ids:
-            values = line._prepare_account_move_line()
-            if line == code_line:
-                quantity = self._support_code_line_quantity_on(start)
-                if quantity is None:
-                    quantity = line.product_uom_qty
-                block = self.support_code_line_block
-                values.update(
-                    {
-                        "quantity": quantity,
-                        "price_unit": self._support_code_line_price(quantity, start),
-                        "discount": 0.0,
-                        "name": self._support_blocks_label(
-                            line.product_id, int(quantity), block
-                        ),
-                    }
-                )
-            # subscription_oca passes the product's own income account, False
-            # when it has none: let the invoice find the company's instead.
-            if not values.get("account_id"):
-                values.pop("account_id", None)
-            values.pop("price_subtotal", None)
-            values["support_kind"] = "recurring"
-            lines.append((values, None, (start, end)))
-        return lines
-
-    def _support_blocks_label(self, product, quantity, block):
-        if quantity == 1:
-            return self.env._(
-                "%(product)s: 1 block of %(block)s lines",
-                product=product.display_name,
-                block=block,
-            )
-        return self.env._(
-            "%(product)s: %(count)s blocks of %(block)s lines",
-            product=product.display_name,
-            count=quantity,
-            block=block,
-        )
-
-    def _support_time_lines(self, start, end, pending):
-        """Billed in arrears: one line per period and billable ticket with its
-        hours logged before ``start`` and not billed yet, at the hourly price
-        of that period."""
-        timesheets = self._support_take(pending, "time", lambda r: r.date < start)
-        if not timesheets:
-            return []
-        company = self.company_id
-        product = company.support_hourly_product_id
-        lines = []
-        for period, in_period in self._support_by_period(timesheets, "date"):
-            price = self._support_hourly_price(self.partner_id, company, period[0])
-            if not price or not product:
-                raise UserError(
-                    self.env._(
-                        "%(agreement)s cannot be invoiced: %(company)s has no "
-                        "hourly product for ticket time. An administrator sets it "
-                        "in Settings > Support Contracts > Hourly product.",
-                        agreement=self.display_name,
-                        company=company.display_name,
-                    )
-                )
-            unit_price, discount, _rate = price
-            by_ticket = defaultdict(list)
-            for timesheet in in_period:
-                by_ticket[timesheet.helpdesk_ticket_id].append(timesheet.id)
-            for ticket, ids in sorted(
-                by_ticket.items(), key=lambda i: i[0].number or ""
-            ):
-                ticket_timesheets = in_period.browse(ids)
-                hours = sum(ticket_timesheets.mapped("unit_amount"))
-                if not hours:
-                    continue
-                values = {
-                    "product_id": product.id,
-                    "name": self.env._(
-                        "Ticket %(number)s: %(title)s",
-                        number=ticket.number,
-                        title=ticket.name,
-                    ),
-                    "quantity": hours,
-                    "price_unit": unit_price,
-                    "discount": discount,
-                    "support_kind": "time",
-                }
-                lines.append(
-                    (values, ("support_invoice_line_id", ticket_timesheets), period)
-                )
-        return lines
-
-    def _support_upgrade_lines(self, start, end, pending):
-        """Upgrade fees as fixed at commencement, once commenced by ``end``."""
-        upgrades = self._support_take(
-            pending, "upgrade", lambda r: r.commencement_date <= end
-        )
-        return [
-            (
-                {
-                    "product_id": upgrade.fee_product_id.id,
-                    "name": self.env._(
-                        "Upgrade fee: %(upgrade)s, commenced %(date)s",
-                        upgrade=upgrade.display_name,
-                        date=format_date(self.env, upgrade.commencement_date),
-                    ),
-                    "quantity": 1,
-                    "price_unit": upgrade.fee_amount,
-                    "support_kind": "upgrade",
-                },
-                ("fee_invoice_line_id", upgrade),
-                self._support_period_of(upgrade.commencement_date),
-            )
-            for upgrade in upgrades
-        ]
-
-    def _support_transactions_label(self, product, quantity):
-        count = int(quantity) if float(quantity).is_integer() else quantity
-        if count == 1:
-            return self.env._(
-                "%(service)s: 1 transaction", service=product.display_name
-            )
-        return self.env._(
-            "%(service)s: %(count)s transactions",
-            service=product.display_name,
-            count=count,
-        )
-
-    def _support_usage_lines(self, start, end, pending):
-        """Billed in arrears: one line per period, service and unit price of
-        the usage before ``start`` not billed yet."""
-        usages = self._support_take(pending, "usage", lambda r: r.date < start)
-        lines = []
-        for period, in_period in self._support_by_period(usages, "date"):
-            grouped = defaultdict(list)
-            for usage in in_period:
-                grouped[(usage.product_id, usage.price_unit)].append(usage.id)
-            for (product, price), ids in sorted(
-                grouped.items(), key=lambda item: (item[0][0].name, item[0][1])
-            ):
-                group = in_period.browse(ids)
-                quantity = sum(group.mapped("quantity"))
-                values = {
-                    "product_id": product.id,
-                    "name": self._support_transactions_label(product, quantity),
-                    "quantity": quantity,
-                    "price_unit": price,
-                    "support_kind": "usage",
-                }
-                lines.append((values, ("invoice_line_id", group), period))
-        return lines
-
-    def _support_invoice_values(self, start, end, pending):
-        """(invoice values, what each line bills) of one period.
-
-        Labels are in the customer's language; each line names its own
-        period. The due date follows from the customer's payment terms and
-        the invoice date (Odoo computes it): without terms, the invoice is
-        due on its date, never on the day the invoice was made.
-        """
-        self.ensure_one()
-        agreement = self._support_customer()
-        lines = []
-        for builder in (
-            agreement._support_recurring_lines,
-            agreement._support_time_lines,
-            agreement._support_upgrade_lines,
-            agreement._support_usage_lines,
-        ):
-            lines += builder(start, end, pending)
-        for values, _source, (line_start, line_end) in lines:
-            label = agreement._support_period_label(line_start, line_end)
-            values["name"] = f"{values.get('name') or ''} ({label})".strip()
-            values["support_period_start"] = line_start
-            values["support_period_end"] = line_end
-        move_values = self._prepare_account_move(
-            [Command.create(values) for values, _source, _period in lines]
-        )
-        partner = (self.partner_invoice_id or self.partner_id).commercial_partner_id
-        terms = partner.with_company(self.company_id).property_payment_term_id
-        if not terms:
-            terms = self.env.ref(
-                "account.account_payment_term_immediate", raise_if_not_found=False
-            )
-        move_values.update(
-            {
-                "invoice_date": start,
-                "invoice_payment_term_id": terms.id if terms else False,
-                "support_period_start": start,
-                "support_period_end": end,
-            }
-        )
-        return move_values, [source for _values, source, _period in lines]
-
-    # ------------------------------------------------------------------
-    # Creating the invoices
-    # ------------------------------------------------------------------
 
     @api.model
     def _support_create_invoices(self, jobs):
@@ -626,13 +219,7 @@ class SaleSubscription(models.Model):
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 invoices = self._support_invoice_due(today)
         except psycopg2.errors.UniqueViolation:
-            raise UserError(
-                self.env._(
-                    "%(agreement)s already has an invoice for a period it was "
-                    "about to invoice: check its next invoice date.",
-                    agreement=self.display_name,
-                )
-            ) from None
+            raise UserError(self._support_period_taken_message(today)) from None
         action = {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
@@ -648,7 +235,10 @@ class SaleSubscription(models.Model):
 
     @api.model
     def _cron_monthly_invoicing(self):
-        self._support_invoice_due_agreements(fields.Date.context_today(self))
+        today = fields.Date.context_today(self)
+        self._support_invoice_due_agreements(today)
+        # Customers without an agreement: their hours at the standard rate.
+        self.env["account.analytic.line"]._support_invoice_without_agreement(today)
 
     @api.model
     def _support_invoice_due_agreements(self, today, batch=BATCH):
@@ -722,11 +312,7 @@ class SaleSubscription(models.Model):
                 # date was moved back over a period that has its invoice.
                 self.env.invalidate_all()
                 agreement._support_report_failure(
-                    self.env._(
-                        "%(agreement)s already has an invoice for a period it was "
-                        "about to invoice: check its next invoice date.",
-                        agreement=agreement.display_name,
-                    )
+                    agreement._support_period_taken_message(today)
                 )
             except psycopg2.IntegrityError as error:
                 # E.g. a line without an income account: the database's own
@@ -741,63 +327,61 @@ class SaleSubscription(models.Model):
                 )
         return invoices
 
-    @api.model
-    def _demo_invoice_history(self, months=3):
-        """Demo: invoice the demo agreements' last months, posted; the oldest
-        invoice of one agreement is then credited in full (Odoo's reversal
-        wizard, the credit note posted) and its period invoiced again. The
-        invoices already due are paid (Odoo's payment wizard), each a few days
-        before it fell due."""
-        today = fields.Date.context_today(self)
-        first = today - relativedelta(months=months)
-        posted = self.env["account.move"]
-        company = self.env.ref("support_contract.company_demo")
-        thirty_days = self.env.ref("support_contract.payment_term_30_net_demo")
-        for agreement in self.search([("company_id", "=", company.id)]):
-            customer = agreement.partner_id.commercial_partner_id.with_company(company)
-            if not customer.property_payment_term_id:
-                customer.property_payment_term_id = thirty_days
-        for agreement in self.search([("support_kind", "!=", False)]):
-            agreement = agreement.with_company(agreement.company_id)
-            if agreement.company_id != company:
-                continue
-            start = agreement._support_period_of(max(first, agreement.date_start))[0]
-            agreement.recurring_next_date = start
-            invoices = agreement._support_invoice_due(today)
-            past = invoices.filtered(
-                lambda m: m.support_period_end < today and m.state == "draft"
+    def _support_period_taken_message(self, today):
+        """Why a due period cannot be invoiced when the next invoice date was
+        moved back over it: names the invoice that has the period."""
+        self.ensure_one()
+        periods_due = dict(self._support_due_periods(today))
+        taken = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("subscription_id", "=", self.id),
+                    ("support_period_start", "in", list(periods_due)),
+                    ("state", "!=", "cancel"),
+                    ("support_reversed", "=", False),
+                ],
+                order="support_period_start, id",
+                limit=1,
             )
-            past.action_post()
-            posted |= invoices.filtered(lambda m: m.state == "posted")
-        credited = posted.sorted(lambda m: (m.support_period_start, m.id))[:1]
-        if credited:
-            wizard = (
-                self.env["account.move.reversal"]
-                .with_context(active_model="account.move", active_ids=credited.ids)
-                .create(
-                    {
-                        "reason": self.env._("Wrong hours on the invoice"),
-                        "journal_id": credited.journal_id.id,
-                        "date": credited.invoice_date,
-                    }
+        )
+        if not taken:
+            return self.env._(
+                "%(agreement)s already has an invoice for a period it was about to "
+                "invoice: check its next invoice date.",
+                agreement=self.display_name,
+            )
+        return self.env._(
+            "%(agreement)s cannot invoice %(period)s again: the invoice "
+            "%(invoice)s already bills that period. Its next invoice date "
+            "(%(date)s) was moved back over it: set it to %(next)s or later.",
+            agreement=self.display_name,
+            period=self._support_period_label(
+                taken.support_period_start, taken.support_period_end
+            ),
+            invoice=(
+                taken.name if taken.name not in (False, "/") else taken.display_name
+            ),
+            date=format_date(self.env, self.recurring_next_date),
+            next=format_date(
+                self.env,
+                max(
+                    self.env["account.move"]
+                    .sudo()
+                    .search(
+                        [
+                            ("subscription_id", "=", self.id),
+                            ("support_period_end", "!=", False),
+                            ("state", "!=", "cancel"),
+                            ("support_reversed", "=", False),
+                        ]
+                    )
+                    .mapped("support_period_end")
                 )
-            )
-            wizard.refund_moves()
-            wizard.new_move_ids.action_post()
-            again = credited.subscription_id._support_invoice_due(today).filtered(
-                lambda m: m.support_period_start == credited.support_period_start
-            )
-            again.action_post()
-            posted |= again
-        for invoice in posted.filtered(
-            lambda m: m.payment_state == "not_paid" and m.invoice_date_due < today
-        ).sorted("invoice_date"):
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids
-            ).create(
-                {"payment_date": invoice.invoice_date_due - relativedelta(days=3)}
-            )._create_payments()
-        return True
+                + timedelta(days=1),
+            ),
+        )
 
     def _support_report_failure(self, message):
         self.ensure_one()

@@ -44,22 +44,19 @@ class TestMonthlyInvoice(SupportBillingCommon):
         )
         self.run_invoicing(date(2026, 11, 15))
         october, invoice = self.invoices()
-        # Fixed fees in advance, the upgrade fee once commenced; time and
-        # usage in arrears: October's on November's invoice.
+        # Fixed fees in advance; time and usage in arrears: October's on
+        # November's invoice; the upgrade fee, commenced on 10 October, on the
+        # first invoice dated after it (never on October's, dated the 1st).
         self.assertEqual(
-            set(october.invoice_line_ids.mapped("support_kind")),
-            {"recurring", "upgrade"},
+            set(october.invoice_line_ids.mapped("support_kind")), {"recurring"}
         )
         self.assertEqual(
             (invoice.support_period_start, invoice.support_period_end),
             (date(2026, 11, 1), date(2026, 11, 30)),
         )
         lines = {line.support_kind: line for line in invoice.invoice_line_ids}
-        lines["upgrade"] = october.invoice_line_ids.filtered(
-            lambda li: li.support_kind == "upgrade"
-        )
         self.assertEqual(set(lines), {"recurring", "time", "upgrade", "usage"})
-        for line in invoice.invoice_line_ids | lines["upgrade"]:
+        for line in invoice.invoice_line_ids:
             month = 11 if line.support_kind == "recurring" else 10
             self.assertEqual(line.support_period_start, date(2026, month, 1))
             self.assertIn(f"{month}/01/2026 to {month}/", line.name)
@@ -71,7 +68,7 @@ class TestMonthlyInvoice(SupportBillingCommon):
         self.assertTrue(self.currency.is_zero(lines["upgrade"].price_subtotal - 12500))
         self.assertEqual(lines["usage"].quantity, 200)
         self.assertTrue(self.currency.is_zero(lines["usage"].price_subtotal - 170))
-        untaxed = 4900 + 2125 + 170
+        untaxed = 4900 + 2125 + 12500 + 170
         self.assertTrue(self.currency.is_zero(invoice.amount_untaxed - untaxed))
         self.assertTrue(self.currency.is_zero(invoice.amount_tax - untaxed * 0.25))
         # Time on included tickets is never billed.
@@ -193,13 +190,18 @@ class TestMonthlyInvoice(SupportBillingCommon):
     def test_a_period_invoiced_already_is_reported_and_the_batch_goes_on(self):
         other = self.second_agreement()
         self.run_invoicing(date(2026, 10, 15))
+        self.invoices(other).action_post()
         # Someone moves the next date back over an invoiced period.
         other.recurring_next_date = date(2026, 10, 1)
         self.agreement.recurring_next_date = date(2026, 11, 1)
         self.run_invoicing(date(2026, 11, 15))
         self.assertEqual(len(self.invoices(other)), 1, "no second October")
         self.assertEqual(len(self.invoices()), 2, "the other agreement goes on")
-        self.assertIn("already has an invoice", other.activity_ids.note)
+        # The refusal names the invoice and the period it refers to.
+        october = self.invoices(other)
+        self.assertTrue(october.name.startswith("INV/"))
+        self.assertIn(october.name, other.activity_ids.note)
+        self.assertIn("10/01/2026 to 10/31/2026", other.activity_ids.note)
         self.assertEqual(other.recurring_next_date, date(2026, 10, 1))
 
     def test_sent_invoices_carry_the_support_statement(self):

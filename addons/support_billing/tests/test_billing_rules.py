@@ -77,13 +77,21 @@ class TestBillingRules(SupportBillingCommon):
         )
 
     def billable_ticket_with_time(self, hours, day, approval=None):
-        """``hours`` logged on ``day`` on a ticket then reclassified billable
-        (answered by the customer when ``approval`` is given)."""
+        """``hours`` logged on ``day`` on a ticket then reclassified billable,
+        the customer asked to approve those hours by name: answered when
+        ``approval`` is given; approved at once when the agreement does not
+        ask approval for the work itself."""
         ticket = self.new_ticket("how_to", ticket_date=date(2026, 10, 1))
         self.log_time(ticket, hours).date = day
-        ticket._support_reclassify("billable", "Not covered: new development")
+        ticket._support_reclassify(
+            "billable", "Not covered: new development", ask_logged_hours=True
+        )
         if approval:
-            ticket._support_answer_approval(approval == "approved", self.contact)
+            ticket._support_answer_approval(
+                approval == "approved", self.contact, logged=True
+            )
+        elif ticket.approval_state != "pending":
+            ticket._support_answer_approval(True, self.contact, logged=True)
         return ticket
 
     # ------------------------------------------------------------------
@@ -102,7 +110,7 @@ class TestBillingRules(SupportBillingCommon):
         self.assertFalse(self.time_line(october) | self.time_line(november))
         self.assertAmounts(november, 4900, 6125)
         self.post(october | november)
-        pending._support_answer_approval(True, self.contact)
+        pending._support_answer_approval(True, self.contact, logged=True)
         december = self.create_invoice("2026-12-01")
         line = self.time_line(december)
         self.assertIn(pending.number, line.name)
@@ -251,7 +259,9 @@ class TestBillingRules(SupportBillingCommon):
     def test_create_invoice_over_an_invoiced_period_says_so(self):
         self.create_invoice("2026-10-15")
         self.agreement.recurring_next_date = date(2026, 10, 1)
-        with self.assertRaisesRegex(UserError, "already has an invoice"):
+        with self.assertRaisesRegex(
+            UserError, "cannot invoice 10/01/2026 to 10/31/2026 again: the invoice"
+        ):
             self.create_invoice("2026-10-15")
         self.assertEqual(len(self.invoices()), 1)
 
@@ -412,7 +422,9 @@ class TestBillingRules(SupportBillingCommon):
                 "agreement_id": self.agreement.id,
                 "to_version": "19.0",
                 "from_version": "18.0",
-                "commencement_date": date(2026, 11, 10),
+                # On the invoice's date: its fee is on that invoice (never
+                # on one dated before the commencement).
+                "commencement_date": date(2026, 11, 1),
             }
         )
         upgrade.action_start()

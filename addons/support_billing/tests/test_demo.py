@@ -1,6 +1,8 @@
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
+from ..tools import periods
+
 
 @tagged("post_install", "-at_install")
 class TestDemo(TransactionCase):
@@ -122,3 +124,91 @@ class TestDemo(TransactionCase):
         )
         self.assertEqual(approved.approval_state, "approved")
         self.assertTrue(approved.timesheet_ids.support_invoice_line_id)
+
+    def test_the_history_is_true_to_the_terms(self):
+        """Walk every demo agreement from its start to today: each period
+        billed exactly once, priced by the count in force when it began, no
+        fee before its event, no date in the future, numbers in date order,
+        every invoice sent as the monthly run sends it."""
+        company = self.env.ref("support_contract.company_demo")
+        today = fields.Date.context_today(self.env.user)
+        Move = self.env["account.move"]
+        agreements = self.env["sale.subscription"].search(
+            [("company_id", "=", company.id), ("support_kind", "!=", False)]
+        )
+        self.assertEqual(len(agreements), 4)
+        for agreement in agreements:
+            expected = [
+                start
+                for start, _end in periods.due_periods(
+                    agreement.date_start, agreement.date_start, today, None
+                )
+            ]
+            invoices = Move.search(
+                [
+                    ("subscription_id", "=", agreement.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("support_reversed", "=", False),
+                ]
+            )
+            billed = sorted(invoices.mapped("support_period_start"))
+            self.assertEqual(
+                billed, expected, f"{agreement.code}: every period once since its start"
+            )
+            code_product = agreement.support_code_line_product_id
+            for invoice in invoices:
+                start = invoice.support_period_start
+                self.assertEqual(invoice.invoice_date, start)
+                for line in invoice.invoice_line_ids:
+                    if line.support_kind == "recurring" and (
+                        line.product_id == code_product
+                    ):
+                        quantity = agreement._support_code_line_quantity_on(start)
+                        self.assertEqual(line.quantity, quantity, invoice.name)
+                        self.assertEqual(
+                            line.price_unit,
+                            agreement._support_code_line_price(quantity, start),
+                        )
+                    elif line.support_kind in ("time", "usage"):
+                        self.assertLess(line.support_period_end, start, "in arrears")
+            upgrades = agreement.support_upgrade_ids
+            for upgrade in upgrades.filtered("fee_invoice_line_id"):
+                invoice = upgrade.fee_invoice_line_id.move_id
+                self.assertLessEqual(upgrade.commencement_date, invoice.invoice_date)
+                earlier = invoices.filtered(
+                    lambda m, u=upgrade, i=invoice: u.commencement_date
+                    <= m.invoice_date
+                    < i.invoice_date
+                )
+                self.assertFalse(earlier, "on the first invoice after commencement")
+        history = Move.search(
+            [("company_id", "=", company.id), ("move_type", "=", "out_invoice")]
+        )
+        self.assertTrue(
+            history.filtered(lambda m: not m.subscription_id),
+            "hours without an agreement are invoiced too",
+        )
+        self.assertEqual(set(history.mapped("state")), {"posted"})
+        self.assertTrue(all(history.mapped("is_move_sent")), "sent, never pro forma")
+        self.assertLessEqual(max(history.mapped("invoice_date")), today)
+        by_number = history.sorted("sequence_number")
+        dates = by_number.mapped("invoice_date")
+        for year in {d.year for d in dates}:
+            of_year = [d for d in dates if d.year == year]
+            self.assertEqual(of_year, sorted(of_year), "numbers follow the dates")
+        usage = self.env["support.usage"].search([("company_id", "=", company.id)])
+        self.assertLessEqual(max(usage.mapped("date")), today)
+        timesheets = self.env["account.analytic.line"].search(
+            [("helpdesk_ticket_id.company_id", "=", company.id)]
+        )
+        self.assertLessEqual(max(timesheets.mapped("date")), today)
+        payments = self.env["account.payment"].search(
+            [("company_id", "=", company.id)]
+        )
+        self.assertTrue(payments)
+        self.assertGreater(len(set(payments.mapped("date"))), 1, "not all today")
+        for payment in payments:
+            self.assertLessEqual(payment.date, today)
+            for invoice in payment.reconciled_invoice_ids:
+                self.assertGreaterEqual(payment.date, invoice.invoice_date)

@@ -128,6 +128,23 @@ class SupportCountedSource(models.AbstractModel):
             )
             source.pending_commit = pending.commit if pending else False
             source.pending_date = pending.date if pending else False
+    def _next_scheduled_count_date(self, retrying=False):
+        """The monthly schedule keeps its day: a count before the scheduled
+        date (*Count now*) leaves it; a count on or after it moves it a
+        month on from the scheduled day, never from the day of the count.
+        ``retrying``: the source was in error, its date is the retry's, not
+        the schedule's: a month on from today."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        scheduled = self.next_count_date
+        if not scheduled or retrying:
+            return today + relativedelta(months=1)
+        months = 0
+        following = scheduled
+        while following <= today:
+            months += 1
+            following = scheduled + relativedelta(months=months)
+        return following
 
     def _support_latest_snapshot(self, state=None):
         """The source's latest count (of ``state`` when given)."""

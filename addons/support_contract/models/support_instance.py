@@ -492,15 +492,18 @@ class SupportInstance(models.Model):
                 )
         with self._worker_pool() as pool:
             for instance in self:
+                retrying = instance.count_state == "error"
                 instance._count(pool=pool)
-                instance.next_count_date = instance._next_count_date_after_count()
+                instance.next_count_date = instance._next_count_date_after_count(
+                    retrying
+                )
         return True
 
-    def _next_count_date_after_count(self):
+    def _next_count_date_after_count(self, retrying=False):
         self.ensure_one()
         if self.count_state == "error":
             return fields.Date.context_today(self) + relativedelta(days=1)
-        return fields.Date.context_today(self) + relativedelta(months=1)
+        return self._next_scheduled_count_date(retrying)
 
     # ------------------------------------------------------------------
     # Scheduled action (with the repositories' one, monthly)

@@ -701,20 +701,22 @@ class SupportRepository(models.Model):
                 )
         with self._worker_pool() as pool:
             for repo in self:
+                retrying = repo.state == "error"
                 repo._count(pool=pool)
-                repo.next_count_date = repo._next_count_date_after_count()
+                repo.next_count_date = repo._next_count_date_after_count(retrying)
         return True
 
     @api.model
     def _next_count_date(self):
         return fields.Date.context_today(self) + relativedelta(months=1)
 
-    def _next_count_date_after_count(self):
-        """A month on after a count; the next day after a failed one."""
+    def _next_count_date_after_count(self, retrying=False):
+        """The schedule's next day after a count; the next day after a failed
+        one."""
         self.ensure_one()
         if self.state == "error":
             return fields.Date.context_today(self) + relativedelta(days=1)
-        return self._next_count_date()
+        return self._next_scheduled_count_date(retrying)
 
     # ------------------------------------------------------------------
     # Scheduled action

@@ -92,6 +92,21 @@ class TestRoles(CodeLineAgreementCommon):
             self.assertEqual(self.repo.state, "ok")
             self.assertEqual(self.repo.next_count_date, date(2026, 12, 28))
 
+    def test_count_now_keeps_the_monthly_count_date_on_its_day(self):
+        with freeze_time("2026-11-02"):
+            self.repo.next_count_date = date(2026, 12, 1)
+            self.repo.with_user(self.support_user).action_count_lines()
+            self.assertEqual(self.repo.state, "ok")
+            self.assertEqual(
+                self.repo.next_count_date,
+                date(2026, 12, 1),
+                "Count now before the scheduled day leaves the schedule",
+            )
+        with freeze_time("2026-12-02"):
+            # The count of the 1st, a day late: the schedule stays on the 1st.
+            self.repo.with_user(self.support_user).action_count_lines()
+            self.assertEqual(self.repo.next_count_date, date(2027, 1, 1))
+
 
 def make_user_of(env, company):
     """A Support Manager who works in ``company`` only."""

@@ -88,7 +88,7 @@ class SupportHelpdeskPortal(CustomerPortal):
             ticket_sudo = self._document_check_access("helpdesk.ticket", ticket_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
-        if answer not in ("approve", "decline"):
+        if answer not in ("approve", "approve_logged", "decline"):
             raise werkzeug.exceptions.NotFound()
         # Only the customer's own contacts answer for it: a follower of
         # another company (helpdesk_mgmt subscribes every To/Cc of incoming
@@ -96,8 +96,13 @@ class SupportHelpdeskPortal(CustomerPortal):
         partner = request.env.user.partner_id
         if partner.commercial_partner_id != ticket_sudo.commercial_partner_id:
             return request.redirect("/my")
-        if ticket_sudo.approval_state == "pending":
+        if (
+            ticket_sudo.approval_state == "pending"
+            or ticket_sudo.logged_hours_state == "asked"
+        ):
             ticket_sudo._support_answer_approval(
-                answer == "approve", request.env.user.partner_id
+                answer != "decline",
+                request.env.user.partner_id,
+                logged=answer == "approve_logged",
             )
         return request.redirect(f"/my/ticket/{ticket_id}")

@@ -1,6 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .helpdesk_ticket import HOURS_STATES
+
+# Hours logged before a ticket became billable, by the customer's answer.
+LOGGED_BEFORE_STATE = {
+    "asked": "pending",
+    "not_asked": "declined",
+    "declined": "declined",
+}
+
 
 class AccountAnalyticLine(models.Model):
     _inherit = "account.analytic.line"
@@ -10,8 +19,16 @@ class AccountAnalyticLine(models.Model):
         string="Ticket",
         index="btree_not_null",
     )
+    support_before_billable = fields.Boolean(
+        string="Logged before billable",
+        readonly=True,
+        copy=False,
+        help="Logged before the ticket became billable: billed only if the "
+        "customer approved these hours by name.",
+    )
     support_hours_state = fields.Selection(
-        related="helpdesk_ticket_id.support_hours_state",
+        selection=HOURS_STATES,
+        compute="_compute_support_hours_state",
         store=True,
         string="Ticket hours",
     )
@@ -20,6 +37,19 @@ class AccountAnalyticLine(models.Model):
         store=True,
         string="Ticket customer",
     )
+
+    @api.depends(
+        "helpdesk_ticket_id.support_hours_state",
+        "helpdesk_ticket_id.logged_hours_state",
+        "support_before_billable",
+    )
+    def _compute_support_hours_state(self):
+        for line in self:
+            ticket = line.helpdesk_ticket_id
+            state = ticket.support_hours_state
+            if state == "billable" and line.support_before_billable:
+                state = LOGGED_BEFORE_STATE.get(ticket.logged_hours_state, state)
+            line.support_hours_state = state
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -15,6 +15,14 @@ HOURS_STATES = [
     ("declined", "Declined, not billed"),
 ]
 
+LOGGED_HOURS_STATES = [
+    ("none", "None logged before"),
+    ("not_asked", "Not billed"),
+    ("asked", "Waiting for the customer"),
+    ("approved", "Approved by the customer"),
+    ("declined", "Not approved, not billed"),
+]
+
 SCOPES = [
     ("included", "Included"),
     ("billable", "Billable"),
@@ -134,6 +142,35 @@ class HelpdeskTicket(models.Model):
         string="Approved or declined on", readonly=True, copy=False
     )
     without_agreement = fields.Boolean(compute="_compute_without_agreement")
+    billable_since = fields.Datetime(
+        string="Billable since",
+        readonly=True,
+        copy=False,
+        help="When the ticket became billable: time logged before is billed "
+        "only if the customer approved those hours by name.",
+    )
+    logged_hours_state = fields.Selection(
+        selection=LOGGED_HOURS_STATES,
+        string="Hours logged before",
+        default="none",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The hours logged before the ticket became billable are billed "
+        "only when the customer approved them, named with their amount.",
+    )
+    logged_hours = fields.Float(
+        string="Hours logged before it became billable",
+        compute="_compute_logged_hours",
+        store=True,
+    )
+    logged_amount = fields.Monetary(
+        string="Amount of those hours",
+        compute="_compute_logged_amount",
+        help="The hours logged before the ticket became billable at the "
+        "customer's hourly rate.",
+    )
 
     @api.depends("commercial_partner_id", "partner_id", "ticket_date", "company_id")
     def _compute_agreement_id(self):
@@ -191,13 +228,21 @@ class HelpdeskTicket(models.Model):
             else:
                 ticket.support_hours_state = ticket.scope
 
-    @api.depends("timesheet_ids.unit_amount", "support_hours_state")
+    @api.depends(
+        "timesheet_ids.unit_amount",
+        "timesheet_ids.support_before_billable",
+        "support_hours_state",
+        "logged_hours_state",
+    )
     def _compute_hours(self):
+        billable_time = self._support_billable_time_domain()
         for ticket in self:
             hours = sum(ticket.timesheet_ids.mapped("unit_amount"))
             ticket.hours_spent = hours
-            ticket.billable_hours = (
-                hours if ticket.support_hours_state == "billable" else 0.0
+            ticket.billable_hours = sum(
+                ticket.timesheet_ids.filtered_domain(billable_time).mapped(
+                    "unit_amount"
+                )
             )
             ticket.included_hours = (
                 hours if ticket.support_hours_state == "included" else 0.0
@@ -209,6 +254,22 @@ class HelpdeskTicket(models.Model):
             rate = ticket._support_hourly_rate()
             ticket.hourly_rate = rate or 0.0
             ticket.hourly_rate_set = rate is not None
+
+    @api.depends("timesheet_ids.unit_amount", "timesheet_ids.support_before_billable")
+    def _compute_logged_hours(self):
+        for ticket in self:
+            ticket.logged_hours = sum(
+                ticket.timesheet_ids.filtered("support_before_billable").mapped(
+                    "unit_amount"
+                )
+            )
+
+    @api.depends("logged_hours", "hourly_rate")
+    def _compute_logged_amount(self):
+        for ticket in self:
+            ticket.logged_amount = ticket.currency_id.round(
+                ticket.logged_hours * ticket.hourly_rate
+            )
 
     @api.depends("agreement_id", "partner_id")
     def _compute_without_agreement(self):
@@ -242,6 +303,18 @@ class HelpdeskTicket(models.Model):
             ("approval_state", "not in", ("pending", "declined")),
         ]
 
+    @api.model
+    def _support_billable_time_domain(self):
+        """The one rule of billable time (timesheet lines): on a ticket whose
+        time is billed, and logged from the decision that made it billable
+        on, unless the customer approved the hours logged before by name."""
+        return [
+            ("helpdesk_ticket_id", "any", self._support_billable_ticket_domain()),
+            "|",
+            ("support_before_billable", "=", False),
+            ("helpdesk_ticket_id.logged_hours_state", "=", "approved"),
+        ]
+
     @api.model_create_multi
     def create(self, vals_list):
         Partner = self.env["res.partner"].sudo()
@@ -262,16 +335,31 @@ class HelpdeskTicket(models.Model):
         # Billable from the start (a billable category, or no agreement):
         # asked and told exactly as when a ticket becomes billable later.
         billable = tickets.filtered(lambda t: t.scope == "billable")
+        if billable:
+            billable.with_context(support_no_scope_notice=True).sudo().write(
+                {"billable_since": fields.Datetime.now()}
+            )
         if billable and not self.env.context.get("support_no_scope_notice"):
             billable._support_notify_billable()
         return tickets
 
     def write(self, vals):
         before = {ticket.id: ticket.scope for ticket in self}
+        giving = {
+            ticket: (ticket.agreement_id, ticket.billable_hours)
+            for ticket in self
+            if ticket.scope == "billable"
+            and (not ticket.agreement_id or ticket.billable_hours)
+        }
         res = super().write(vals)
+        for ticket, (agreement, hours) in giving.items():
+            if ticket.scope != "billable":
+                ticket._support_check_may_give_away(agreement, hours)
         became_billable = self.filtered(
             lambda t: t.scope == "billable" and before.get(t.id) != "billable"
         )
+        if became_billable:
+            became_billable._support_mark_logged_before()
         if became_billable and not self.env.context.get("support_no_scope_notice"):
             became_billable._support_notify_billable()
         return res
@@ -299,6 +387,56 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         company = self.company_id or self.env.company
         return company._support_manager_for(self.agreement_id.sudo())
+
+    def _support_check_may_give_away(self, agreement, hours):
+        """Work no agreement covers, or billable hours, are given away only by
+        a Support Manager (with a reason, kept on the ticket). ``agreement``
+        and ``hours``: the ticket's before the change."""
+        if self.env.su or self.env.user.has_group(
+            "support_contract.group_support_manager"
+        ):
+            return
+        ticket = self[:1]
+        raise UserError(
+            self.env._(
+                "%(ticket)s: only a Support Manager may give work away. "
+                "%(why)s Ask a Support Manager to reclassify it, with the reason.",
+                ticket=ticket.display_name,
+                why=(
+                    self.env._(
+                        "No agreement covers this ticket, so its work is billable."
+                    )
+                    if not agreement
+                    else self.env._(
+                        "It has %(hours)s billable hours, which would no longer be "
+                        "billed.",
+                        hours=ticket._support_format_hours(hours),
+                    )
+                ),
+            )
+        )
+
+    def _support_format_hours(self, hours):
+        """Hours as the customer reads them, e.g. 1:15."""
+        minutes = round(hours * 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
+
+    def _support_mark_logged_before(self):
+        """The ticket became billable now: the time logged so far was logged
+        before the decision, and is billed only if the customer approves those
+        hours by name (the reclassification asks when staff say so)."""
+        ask = self.env.context.get("support_ask_logged_hours")
+        for ticket in self:
+            before = ticket.sudo().timesheet_ids.filtered(
+                lambda line: not line.support_before_billable
+            )
+            before.support_before_billable = True
+            values = {"billable_since": fields.Datetime.now()}
+            if ticket.sudo().timesheet_ids.filtered("support_before_billable"):
+                values["logged_hours_state"] = "asked" if ask else "not_asked"
+            else:
+                values["logged_hours_state"] = "none"
+            ticket.with_context(support_no_scope_notice=True).sudo().write(values)
 
     def _support_customer(self):
         """The contact the ticket's notices are written to."""
@@ -369,6 +507,22 @@ class HelpdeskTicket(models.Model):
                     "We start the billable work once you approve it on the "
                     "ticket's page in the portal."
                 )
+            if local.logged_hours_state == "asked":
+                body += Markup("<p>%s</p>") % local.env._(
+                    "%(hours)s hours were logged on this ticket before it became "
+                    "billable (%(amount)s). They are billed only if you approve "
+                    "them on the ticket's page in the portal.",
+                    hours=local._support_format_hours(local.logged_hours),
+                    amount=format_amount(
+                        local.env, local.logged_amount, local.currency_id
+                    ),
+                )
+            elif local.logged_hours_state == "not_asked":
+                body += Markup("<p>%s</p>") % local.env._(
+                    "The %(hours)s hours logged before are not billed: only time "
+                    "logged from now on is.",
+                    hours=local._support_format_hours(local.logged_hours),
+                )
             partners = ticket.partner_id | ticket.commercial_partner_id
             ticket.message_post(
                 body=body,
@@ -412,12 +566,28 @@ class HelpdeskTicket(models.Model):
             "context": {"default_ticket_id": self.id, "default_scope": self.scope},
         }
 
-    def _support_reclassify(self, scope, reason):
+    def _support_reclassify(self, scope, reason, ask_logged_hours=False):
+        """Staff reclassify with a reason. Becoming billable, the hours logged
+        so far are billed only if ``ask_logged_hours`` and the customer
+        approves them, named with their amount."""
         self.ensure_one()
         if not (reason or "").strip():
-            raise UserError(self.env._("Give the reason for the reclassification."))
+            raise UserError(
+                self.env._(
+                    "Give the reason for the reclassification of %(ticket)s.",
+                    ticket=self.display_name,
+                )
+            )
+        if scope != "billable" and self.scope == "billable":
+            if not self.agreement_id or self.billable_hours:
+                # Refused before anything is written.
+                self._support_check_may_give_away(
+                    self.agreement_id, self.billable_hours
+                )
         old = dict(SCOPES).get(self.scope)
-        self.write({"scope_manual": scope, "scope_reason": reason.strip()})
+        self.with_context(support_ask_logged_hours=ask_logged_hours).write(
+            {"scope_manual": scope, "scope_reason": reason.strip()}
+        )
         self.message_post(
             body=self.env._(
                 "Scope changed from %(old)s to %(new)s by %(user)s: %(reason)s",
@@ -432,47 +602,90 @@ class HelpdeskTicket(models.Model):
     # Customer approval (portal)
     # ------------------------------------------------------------------
 
-    def _support_answer_approval(self, approve, partner):
+    def _support_answer_approval(self, approve, partner, logged=False):
+        """The customer's answer: ``approve`` the billable work from now on
+        (and, with ``logged``, the hours logged before, as they were named),
+        or decline what was asked: neither is then billed."""
         self.ensure_one()
-        if self.approval_state != "pending":
-            raise UserError(self.env._("This ticket is not waiting for your approval."))
-        self.write(
-            {
-                "approval_state": "approved" if approve else "declined",
-                "approval_partner_id": partner.id,
-                "approval_date": fields.Datetime.now(),
-            }
-        )
-        env = self.with_context(lang=partner.lang or self.env.lang).env
-        self.message_post(
-            body=(
-                env._("%(partner)s approved the billable work.", partner=partner.name)
-                if approve
-                else env._(
-                    "%(partner)s declined the billable work.", partner=partner.name
+        asked_logged = self.logged_hours_state == "asked"
+        pending = self.approval_state == "pending"
+        if not pending and not asked_logged:
+            raise UserError(
+                self.env._(
+                    "%(ticket)s is not waiting for your approval.",
+                    ticket=self.display_name,
                 )
-            ),
-            author_id=partner.id,
+            )
+        if not pending:
+            # Only the hours logged before were asked: approving is for them.
+            logged = True
+        values = {
+            "approval_partner_id": partner.id,
+            "approval_date": fields.Datetime.now(),
+        }
+        if pending:
+            values["approval_state"] = "approved" if approve else "declined"
+        if asked_logged:
+            values["logged_hours_state"] = (
+                "approved" if approve and logged else "declined"
+            )
+        self.write(values)
+        local = self.with_context(lang=partner.lang or self.env.lang)
+        env = local.env
+        hours = local._support_format_hours(local.logged_hours)
+        amount = format_amount(env, local.logged_amount, local.currency_id)
+        if not approve and pending:
+            body = env._(
+                "%(partner)s declined the billable work: nothing of it is billed.",
+                partner=partner.name,
+            )
+        elif not approve:
+            body = env._(
+                "%(partner)s did not approve the %(hours)s hours logged before the "
+                "ticket became billable (%(amount)s): they are not billed.",
+                partner=partner.name,
+                hours=hours,
+                amount=amount,
+            )
+        elif asked_logged and logged and pending:
+            body = env._(
+                "%(partner)s approved the billable work, including the %(hours)s "
+                "hours logged before it became billable (%(amount)s).",
+                partner=partner.name,
+                hours=hours,
+                amount=amount,
+            )
+        elif asked_logged and logged:
+            body = env._(
+                "%(partner)s approved billing the %(hours)s hours logged before "
+                "the ticket became billable (%(amount)s).",
+                partner=partner.name,
+                hours=hours,
+                amount=amount,
+            )
+        else:
+            body = env._(
+                "%(partner)s approved the billable work from now on.",
+                partner=partner.name,
+            )
+        self.message_post(body=body, author_id=partner.id)
+        self._support_answer_activity(body)
+
+    def _support_answer_activity(self, note):
+        """The customer answered: the ticket's assignee (else its team's
+        leader) acts on it, and a Support Manager (the agreement's
+        responsible when he is one) follows it up; one activity each."""
+        self.ensure_one()
+        users = (self.user_id or self.team_id.user_id) | (
+            self._support_approval_answer_user() or self.env["res.users"]
         )
-        manager = self._support_approval_answer_user()
-        if manager:
-            # Written in the manager's language: the customer answered in his.
-            menv = self.with_context(lang=manager.lang or self.env.lang).env
+        for user in users:
+            # The summary in the reader's language; the note is the answer
+            # as the customer gave it.
+            uenv = self.with_context(lang=user.lang or self.env.lang).env
             self.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=menv._("Customer answered the billable work"),
-                note=(
-                    menv._(
-                        "%(partner)s approved the billable work: it can be done "
-                        "and its time logged.",
-                        partner=partner.name,
-                    )
-                    if approve
-                    else menv._(
-                        "%(partner)s declined the billable work: agree with the "
-                        "customer what is done instead.",
-                        partner=partner.name,
-                    )
-                ),
-                user_id=manager.id,
+                summary=uenv._("The customer answered on billable work"),
+                note=note,
+                user_id=user.id,
             )

@@ -145,4 +145,6 @@ class TestTicketScope(SupportHelpdeskCommon):
         )
         self.assertTrue(ticket.approval_date)
         self.log_time(ticket, 1)
-        self.assertEqual(ticket.billable_hours, 2)
+        # The hour logged while the ticket was included was not named in the
+        # request: only the hour logged after the approval is billable.
+        self.assertEqual(ticket.billable_hours, 1)
