@@ -17,16 +17,12 @@ class AccountMoveSend(models.AbstractModel):
         report = self.env.ref(STATEMENT_REPORT, raise_if_not_found=False)
         if (
             report
-            and move.subscription_id.support_kind
-            and move.support_period_start
+            and move._support_has_statement()
             and not any(
                 a.get("dynamic_report") == report.report_name for a in attachments
             )
         ):
-            name = self.env._(
-                "Support statement %(invoice)s.pdf",
-                invoice=(move.name or str(move.id)).replace("/", "_"),
-            )
+            name = f"{move._support_statement_filename()}.pdf"
             attachments.append(
                 {
                     "id": f"placeholder_support_statement_{move.id}",

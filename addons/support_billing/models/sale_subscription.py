@@ -283,6 +283,12 @@ class SaleSubscription(models.Model):
                         ),
                     }
                 )
+            elif line.product_id and line.name in self._support_product_names(
+                line.product_id
+            ):
+                # A line named as its product reads as the product's name in
+                # the customer's language.
+                values["name"] = line.product_id.display_name
             # subscription_oca passes the product's own income account, False
             # when it has none: let the invoice find the company's instead.
             if not values.get("account_id"):
@@ -291,6 +297,14 @@ class SaleSubscription(models.Model):
             values["support_kind"] = "recurring"
             lines.append((values, None, (start, end)))
         return lines
+
+    def _support_product_names(self, product):
+        """``product``'s name and display name in every installed language."""
+        names = set()
+        for code, _name in self.env["res.lang"].get_installed():
+            translated = product.with_context(lang=code)
+            names |= {translated.name, translated.display_name}
+        return names
 
     def _support_blocks_label(self, product, quantity, block):
         if quantity == 1:
@@ -366,9 +380,14 @@ class SaleSubscription(models.Model):
                 {
                     "product_id": upgrade.fee_product_id.id,
                     "name": self.env._(
-                        "Upgrade fee: %(upgrade)s, commenced %(date)s",
-                        upgrade=upgrade.display_name,
+                        "Upgrade fee: %(agreement)s, version %(from)s to %(to)s, "
+                        "commenced %(date)s",
+                        agreement=self.display_name,
                         date=format_date(self.env, upgrade.commencement_date),
+                        **{
+                            "from": upgrade.from_version or "?",
+                            "to": upgrade.to_version or "?",
+                        },
                     ),
                     "quantity": 1,
                     "price_unit": upgrade.fee_amount,
@@ -536,13 +555,9 @@ class SaleSubscription(models.Model):
         if to_post:
             # The agreements' notes are logged after posting, by their names.
             to_post.with_context(support_notes_later=True).action_post()
-        to_send = to_post.filtered(lambda m: mode[m] == "invoice_send")
-        if to_send:
-            to_send.sending_data = {
-                "author_user_id": self.env.user.id,
-                "author_partner_id": self.env.user.partner_id.id,
-            }
-            self.env.ref("account.ir_cron_account_move_send")._trigger()
+        to_post.filtered(
+            lambda m: mode[m] == "invoice_send"
+        )._support_queue_sending()
 
     @api.model
     def _support_log_invoices(self, invoices):
