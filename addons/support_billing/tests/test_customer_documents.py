@@ -240,6 +240,37 @@ class TestCustomerDocumentsInSwedish(HttpCase):
         self.assertIn(f"/my/invoices/{self.invoice.id}/support-statement", invoice_page)
         self.assertIn("Supportspecifikation", invoice_page)
 
+    def test_portal_shows_no_address_only_the_server_reaches(self):
+        # Solberga's counted database is the demo server itself (loopback).
+        agreement = self.env.ref("support_contract.agreement_solberga_msa_demo")
+        instance = agreement.support_instance_ids.filtered(
+            lambda i: "127.0.0.1" in (i.url or "")
+        )
+        self.assertTrue(instance, "the demo's loopback instance")
+        self.login("erik@solberga.example", "portal")
+        for url in ("/my/agreements", f"/my/agreements/{agreement.id}"):
+            with self.subTest(url=url):
+                content = self.url_open(url).text
+                if url != "/my/agreements":
+                    self.assertIn(instance.name, content)
+                self.assertNotIn("127.0.0.1", content)
+                self.assertSwedishOnly(page_text(content), url)
+
+    def test_demo_history_is_sent_as_the_monthly_run_sends_it(self):
+        history = self.env["account.move"].search(
+            [
+                ("subscription_id.support_kind", "!=", False),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+            ]
+        )
+        self.assertTrue(history)
+        for move in history:
+            self.assertTrue(
+                move.is_move_sent or move.is_being_sent,
+                f"{move.name} was never sent: it would read pro forma",
+            )
+
     def test_customer_downloads_the_statement_from_the_portal(self):
         self.login("anna@nordkust.example", "portal")
         response = self.url_open(
