@@ -7,8 +7,9 @@ Against the server of `make run` (or any URL serving the demo data), it logs
 in as the demo user of each page (a session cookie from Odoo's
 /web/session/authenticate), opens the page in Debian's headless `chromium`
 driven over its DevTools protocol (a small websocket client of the standard
-library below), and saves PNGs to docs/screenshots/. The support statement is
-the PDF of Odoo's report route, turned into a PNG by `pdftoppm`.
+library below), and saves PNGs to docs/screenshots/. The quotation, the
+invoice and its support statement are the PDFs the Swedish customers download
+from the portal, turned into PNGs by `pdftoppm`.
 """
 
 import argparse
@@ -302,7 +303,6 @@ def main():
     anna = Session(args.url, args.db, "anna@nordkust.example", "portal")
     consultant = Session(args.url, args.db, "consultant", "consultant")
     agent = Session(args.url, args.db, "agent", "agent")
-    accountant = Session(args.url, args.db, "accountant", "accountant")
 
     browser = Chromium()
     try:
@@ -326,13 +326,26 @@ def main():
         )
     finally:
         browser.close()
+    # What the Swedish customers receive, downloaded as they download it
+    # from the portal: the prospect's quotation, Anna's invoice and its
+    # support statement.
+    quote = admin.ref("support_contract.sale_order_bjorkdal_quote_demo")
+    maja = Session(args.url, args.db, "maja@bjorkdal-el.example", "portal")
+    pdf_to_png(
+        maja.get(f"/my/orders/{quote}?report_type=pdf&download=true"),
+        os.path.join(OUT, "quotation.png"),
+    )
     if invoices:
-        pdf = accountant.get(
-            f"/report/pdf/support_billing.report_support_statement/{invoices[0]}"
+        pdf_to_png(
+            anna.get(f"/my/invoices/{invoices[0]}?report_type=pdf&download=true"),
+            os.path.join(OUT, "invoice.png"),
         )
-        pdf_to_png(pdf, os.path.join(OUT, "support-statement.png"))
+        pdf_to_png(
+            anna.get(f"/my/invoices/{invoices[0]}/support-statement?download=1"),
+            os.path.join(OUT, "support-statement.png"),
+        )
     else:
-        print("no posted invoice of the demo agreement: statement skipped")
+        print("no posted invoice of the demo agreement: invoice skipped")
     return 0
 
 

@@ -18,6 +18,8 @@
         "views/product_template_views.xml",
         "wizards/support_usage_import_views.xml",
         "report/support_statement_report.xml",
+        "report/account_invoice_report.xml",
+        "views/account_portal_templates.xml",
     ],
     "demo": ["demo/support_billing_demo.xml"],
     "assets": {

@@ -36,6 +36,7 @@
         "data/support_patch_round_mail.xml",
         "views/support_settings_views.xml",
         "views/sale_order_views.xml",
+        "report/seller_identity_templates.xml",
         "report/sale_order_report.xml",
         "wizards/close_reason_wizard_views.xml",
         "wizards/support_quote_wizard_views.xml",
@@ -51,6 +52,9 @@
     ],
     "assets": {
         "web.assets_tests": ["support_contract/static/src/tours/*.js"],
+        "web.report_assets_pdf": [
+            "support_contract/static/src/scss/report_text_layer.scss",
+        ],
     },
     "installable": True,
 }

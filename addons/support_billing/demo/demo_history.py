@@ -120,6 +120,20 @@ class SupportBillingDemo(models.AbstractModel):
             )
 
     @api.model
+    def _demo_queue_unsent(self):
+        """What the history left unsent (its credit notes) is queued for
+        Odoo's sending, as the monthly run queues its invoices: none of the
+        history reads "pro forma"."""
+        self.env["account.move"].search(
+            [
+                ("subscription_id.support_kind", "!=", False),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+                ("is_move_sent", "=", False),
+            ]
+        ).filtered(lambda move: not move.sending_data)._support_queue_sending()
+
+    @api.model
     def _demo_pay(self, invoices, today):
         """Each invoice already due paid with Odoo's *Register Payment*,
         three days before it fell due (never before its date)."""

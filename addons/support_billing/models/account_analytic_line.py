@@ -122,12 +122,7 @@ class AccountAnalyticLine(models.Model):
                 _logger.warning("Hours of %s not invoiced: %s", partner.name, error)
                 continue
             invoices |= invoice
-        if invoices:
-            invoices.sending_data = {
-                "author_user_id": self.env.user.id,
-                "author_partner_id": self.env.user.partner_id.id,
-            }
-            self.env.ref("account.ir_cron_account_move_send")._trigger()
+        invoices._support_queue_sending()
         return invoices
 
     def _support_invoice_values(self, company, partner, invoice_date):

@@ -38,6 +38,37 @@ class AccountMove(models.Model):
         for move in self:
             move.support_reversed = move.payment_state == "reversed"
 
+    def _support_has_statement(self):
+        """An invoice of a period (an agreement's, or the hours of a customer
+        without one) comes with a support statement."""
+        self.ensure_one()
+        return bool(
+            (self.subscription_id.support_kind or not self.subscription_id)
+            and self.support_period_start
+        )
+
+    def _support_statement_filename(self):
+        """The statement's file name, without extension, in the customer's
+        language."""
+        self.ensure_one()
+        customer = self.with_context(lang=self.partner_id.lang or self.env.lang)
+        return customer.env._(
+            "Support statement %(invoice)s",
+            invoice=(self.name or str(self.id)).replace("/", "_"),
+        )
+
+    def _support_queue_sending(self):
+        """Send these posted invoices with Odoo's own sending (the PDF and the
+        statement attached, by email), in the background: Odoo's sending
+        cron picks them up."""
+        if not self:
+            return
+        self.sending_data = {
+            "author_user_id": self.env.user.id,
+            "author_partner_id": self.env.user.partner_id.id,
+        }
+        self.env.ref("account.ir_cron_account_move_send")._trigger()
+
     def _get_mail_template(self):
         """Invoices of agreements are sent with their template's email."""
         templates = self.subscription_id.template_id.invoice_mail_template_id

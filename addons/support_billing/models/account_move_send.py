@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
+
 STATEMENT_REPORT = "support_billing.action_report_support_statement"
 
 
@@ -18,16 +20,12 @@ class AccountMoveSend(models.AbstractModel):
         report = self.env.ref(STATEMENT_REPORT, raise_if_not_found=False)
         if (
             report
-            and (move.subscription_id.support_kind or not move.subscription_id)
-            and move.support_period_start
+            and move._support_has_statement()
             and not any(
                 a.get("dynamic_report") == report.report_name for a in attachments
             )
         ):
-            name = self.env._(
-                "Support statement %(invoice)s.pdf",
-                invoice=(move.name or str(move.id)).replace("/", "_"),
-            )
+            name = f"{move._support_statement_filename()}.pdf"
             attachments.append(
                 {
                     "id": f"placeholder_support_statement_{move.id}",
@@ -38,3 +36,16 @@ class AccountMoveSend(models.AbstractModel):
                 }
             )
         return attachments
+
+    @api.model
+    def _prepare_invoice_pdf_report(self, invoices_data):
+        """One invoice PDF at a time with a wkhtmltopdf of unpatched Qt
+        (Debian's, which the set-up installs): it cannot render several
+        documents in one go, and Odoo's sending (the monthly run's, the
+        cron's batches of ten) would fail for all of them."""
+        if len(invoices_data) > 1 and not _wkhtml().is_patched_qt:
+            for invoice, invoice_data in invoices_data.items():
+                super()._prepare_invoice_pdf_report({invoice: invoice_data})
+            return
+        return super()._prepare_invoice_pdf_report(invoices_data)
+

@@ -129,13 +129,9 @@ class SaleSubscription(models.Model):
         if to_post:
             # The agreements' notes are logged after posting, by their names.
             to_post.with_context(support_notes_later=True).action_post()
-        to_send = to_post.filtered(lambda m: mode[m] == "invoice_send")
-        if to_send:
-            to_send.sending_data = {
-                "author_user_id": self.env.user.id,
-                "author_partner_id": self.env.user.partner_id.id,
-            }
-            self.env.ref("account.ir_cron_account_move_send")._trigger()
+        to_post.filtered(
+            lambda m: mode[m] == "invoice_send"
+        )._support_queue_sending()
 
     @api.model
     def _support_log_invoices(self, invoices):

@@ -49,6 +49,12 @@ class SaleSubscription(models.Model):
                         ),
                     }
                 )
+            elif line.product_id and line.name in self._support_product_names(
+                line.product_id
+            ):
+                # A line named as its product reads as the product's name in
+                # the customer's language.
+                values["name"] = line.product_id.display_name
             # subscription_oca passes the product's own income account, False
             # when it has none: let the invoice find the company's instead.
             if not values.get("account_id"):
@@ -57,6 +63,14 @@ class SaleSubscription(models.Model):
             values["support_kind"] = "recurring"
             lines.append((values, None, (start, end)))
         return lines
+
+    def _support_product_names(self, product):
+        """``product``'s name and display name in every installed language."""
+        names = set()
+        for code, _name in self.env["res.lang"].get_installed():
+            translated = product.with_context(lang=code)
+            names |= {translated.name, translated.display_name}
+        return names
 
     def _support_blocks_label(self, product, quantity, block):
         if quantity == 1:
@@ -134,9 +148,14 @@ class SaleSubscription(models.Model):
                 {
                     "product_id": upgrade.fee_product_id.id,
                     "name": self.env._(
-                        "Upgrade fee: %(upgrade)s, commenced %(date)s",
-                        upgrade=upgrade.display_name,
+                        "Upgrade fee: %(agreement)s, version %(from)s to %(to)s, "
+                        "commenced %(date)s",
+                        agreement=self.display_name,
                         date=format_date(self.env, upgrade.commencement_date),
+                        **{
+                            "from": upgrade.from_version or "?",
+                            "to": upgrade.to_version or "?",
+                        },
                     ),
                     "quantity": 1,
                     "price_unit": upgrade.fee_amount,

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools.misc import file_path
+from odoo.tools.misc import file_path, formatLang
 
 from ..tools import cloc_count, demo_git, git_repo, pricing
 
@@ -265,6 +265,9 @@ class SaleOrder(models.Model):
     def _support_quote_write(self, repository, snapshot, template):
         """Write the quotation's lines from ``snapshot`` of ``repository``."""
         self.ensure_one()
+        # What the customer reads is in the customer's language and formats.
+        customer = self._support_customer()
+        template = template.with_env(customer.env)
         block = template.support_code_line_block
         code_lines = snapshot.billable_code_lines
         blocks = pricing.code_line_quantity(code_lines, block)
@@ -284,14 +287,14 @@ class SaleOrder(models.Model):
                     "product_id": product.id,
                     "product_uom_qty": blocks,
                     "price_unit": unit_price,
-                    "name": self.env._(
+                    "name": customer.env._(
                         "%(product)s: %(lines)s code lines of %(repository)s = "
-                        "%(blocks)s blocks of %(block)s lines, monthly",
+                        "%(blocks)s blocks of %(block)s lines, per month",
                         product=product.display_name,
-                        lines=code_lines,
+                        lines=customer._support_format_number(code_lines),
                         repository=repository.display_name,
-                        blocks=blocks,
-                        block=block,
+                        blocks=customer._support_format_number(blocks),
+                        block=customer._support_format_number(block),
                     ),
                     "support_quote_line": True,
                 }
@@ -313,35 +316,20 @@ class SaleOrder(models.Model):
                 Command.create(
                     {
                         "display_type": "line_note",
-                        "name": self.env._(
-                            "Optional, charged once when a version upgrade "
-                            "commences: %(product)s, %(price)s %(currency)s "
-                            "excluding VAT (not part of the monthly amount).",
-                            product=upgrade.display_name,
-                            price=self._support_format_amount(
+                        "name": customer.env._(
+                            "Version upgrade fee: %(product)s, %(price)s excluding "
+                            "VAT, charged once when a version upgrade commences, on "
+                            "the next monthly invoice (not part of the monthly "
+                            "amount).",
+                            product=upgrade.with_env(customer.env).display_name,
+                            price=customer._support_format_money(
                                 self._support_quote_unit_price(upgrade, 1)
                             ),
-                            currency=self.currency_id.name,
                         ),
                         "support_quote_line": True,
                     }
                 )
             )
-        lines.append(
-            Command.create(
-                {
-                    "display_type": "line_note",
-                    "name": self.env._(
-                        "Charged monthly for a minimum term of %(months)s months. "
-                        "%(upgrades)s version upgrade(s) may be commenced in "
-                        "each 12-month contract year.",
-                        months=template.support_minimum_term_months,
-                        upgrades=template.support_upgrades_per_year,
-                    ),
-                    "support_quote_line": True,
-                }
-            )
-        )
         old_repository = self.support_quote_repository_id
         self.write(
             {
@@ -360,6 +348,20 @@ class SaleOrder(models.Model):
                 # prepayment on the portal.
                 "require_signature": True,
                 "require_payment": False,
+            }
+        )
+        # The commitment note totals the monthly lines just written.
+        self.write(
+            {
+                "order_line": [
+                    Command.create(
+                        {
+                            "display_type": "line_note",
+                            "name": customer._support_commitment_note(template),
+                            "support_quote_line": True,
+                        }
+                    )
+                ]
             }
         )
         if old_repository and old_repository != repository:
@@ -395,6 +397,64 @@ class SaleOrder(models.Model):
                 )
             )
         self.check_access("write")
+
+    def _support_customer(self):
+        """This order in its customer's language, for what they receive."""
+        self.ensure_one()
+        return self.with_context(lang=self.partner_id.lang or self.env.lang)
+
+    def _support_format_money(self, amount):
+        """``amount`` as Odoo writes money in this env's language."""
+        return formatLang(self.env, amount, currency_obj=self.currency_id)
+
+    def _support_format_number(self, number):
+        return formatLang(self.env, number, digits=0)
+
+    def _support_commitment_note(self, template):
+        """What the customer commits to by signing: the monthly amount, the
+        minimum term and the total over it, the upgrades included."""
+        months = template.support_minimum_term_months
+        if template.support_upgrades_per_year == 1:
+            upgrades = self.env._(
+                "One version upgrade may be commenced in each 12-month contract "
+                "year."
+            )
+        elif template.support_upgrades_per_year:
+            upgrades = self.env._(
+                "%(count)s version upgrades may be commenced in each 12-month "
+                "contract year.",
+                count=template.support_upgrades_per_year,
+            )
+        else:
+            upgrades = ""
+        return " ".join(
+            filter(
+                None,
+                [
+                    self.env._(
+                        "Charged per month for a minimum term of %(months)s "
+                        "months: %(total)s excluding VAT over the minimum term.",
+                        months=months,
+                        total=self._support_format_money(
+                            self._support_quote_monthly_amount() * months
+                        ),
+                    )
+                    if months
+                    else self.env._("Charged per month."),
+                    upgrades,
+                ],
+            )
+        )
+
+    def _support_quote_monthly_amount(self):
+        """The monthly amount, excluding VAT, of the lines the agreement
+        charges every month (an upgrade fee is a note, charged once)."""
+        self.ensure_one()
+        return sum(
+            self.order_line.filtered(
+                lambda line: line.support_quote_line and not line.display_type
+            ).mapped("price_subtotal")
+        )
 
     def action_support_quote_recount(self):
         """Count the quoted repository again and rewrite the quotation."""

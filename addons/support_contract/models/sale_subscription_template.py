@@ -4,6 +4,8 @@ from odoo import api, fields, models
 class SaleSubscriptionTemplate(models.Model):
     _inherit = "sale.subscription.template"
 
+    # Customers read it (quotation, portal, invoices): in their language.
+    name = fields.Char(translate=True)
     support_kind = fields.Selection(
         selection=[
             ("operations", "Operations Agreement"),

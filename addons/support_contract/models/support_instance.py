@@ -1,4 +1,6 @@
+import ipaddress
 import logging
+from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
 
@@ -7,6 +9,18 @@ from odoo.exceptions import AccessError, UserError
 
 from ..tools import db_cloc
 from .support_credential_mixin import credential_input
+
+
+def is_loopback_url(url):
+    """Whether ``url`` names this machine (localhost or a loopback address)."""
+    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
 
 _logger = logging.getLogger(__name__)
 
@@ -226,6 +240,12 @@ class SupportInstance(models.Model):
     # ------------------------------------------------------------------
     # Database count
     # ------------------------------------------------------------------
+
+    def _support_portal_url(self):
+        """The web address shown to the customer: none for an address only
+        this server can reach (loopback, as the demo's instances)."""
+        self.ensure_one()
+        return self.url if self.url and not is_loopback_url(self.url) else False
 
     def _database_label(self):
         self.ensure_one()

@@ -36,9 +36,13 @@ class TestQuoteFromRepository(SupportQuoteCommon):
                 lambda line: line.display_type == "line_note"
             ).mapped("name")
         )
-        self.assertIn("minimum term of 12 months", notes)
-        self.assertIn("1 version upgrade(s) may be commenced in each 12-month", notes)
-        self.assertIn("Optional, charged once when a version upgrade commences", notes)
+        # What the customer commits to: per month, the minimum term and the
+        # total over it (12 × 1,732.15), the upgrade fee and when it is charged.
+        self.assertIn("Charged per month for a minimum term of 12 months", notes)
+        total = order._support_customer()._support_format_money(1732.15 * 12)
+        self.assertIn(f"{total} excluding VAT over the minimum term", notes)
+        self.assertIn("One version upgrade may be commenced in each 12-month", notes)
+        self.assertIn("charged once when a version upgrade commences", notes)
         self.assertIn(self.fee_product.display_name, notes)
         # The evidence: blocks × price = monthly amount, the commit counted.
         self.assertEqual(order.support_quote_code_lines, 1234)

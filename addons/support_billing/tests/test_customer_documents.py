@@ -1,0 +1,336 @@
+"""What a Swedish customer receives: in Swedish, in Swedish formats, naming
+the seller and how to pay.
+
+Rendered from the demo, as `make run` shows it: the quotation of the
+prospect Björkdal El AB, the invoices and statements of Nordkust Logistik AB,
+and their portal pages read by their own portal users.
+"""
+
+import re
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+import polib
+from lxml import html
+
+from odoo import api
+from odoo.tests import HttpCase, tagged
+
+ADDONS = Path(__file__).resolve().parents[2]
+SUITE_ADDONS = ("support_contract", "support_helpdesk_scope", "support_billing")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
+TAG = re.compile(r"<[^>]+>")
+
+# The seller in the demo (support_contract/demo/res_company_demo.xml).
+SELLER = ("Nordisk ERP Partner AB", "556677-8899", "SE556677889901", "5050-1055")
+# Money as Odoo writes SEK in Swedish: "12 500,00 kr" (non-breaking spaces).
+SWEDISH_MONEY = re.compile(r"\d{1,3}(?:[\s\u00a0\u202f]\d{3})*,\d{2}[\s\u00a0]kr")
+ENGLISH_MONEY = re.compile(r"\d,\d{3}\.\d{2}|\d\.\d{2}[\s\u00a0]?(?:kr|SEK)")
+ENGLISH_DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
+
+
+def english_fragments():
+    """The suite's English texts that have a Swedish translation, in pieces
+    as they can appear on a page: without markup, split at placeholders,
+    whitespace collapsed. Pieces of a single short word are left out: they
+    are words of either language ("block", "commit")."""
+    fragments = set()
+    for module in SUITE_ADDONS:
+        for entry in polib.pofile(str(ADDONS / module / "i18n" / "sv.po")):
+            if entry.obsolete or not entry.msgstr:
+                continue
+            if any(o[0].startswith("model:ir.actions.report,print") for o in entry.occurrences):
+                continue
+            swedish = " ".join(TAG.sub(" ", entry.msgstr).split())
+            for piece in PLACEHOLDER.split(TAG.sub(" ", entry.msgid)):
+                piece = " ".join(piece.split()).strip(" .,:;()=-·")
+                if not piece or piece in swedish:
+                    continue
+                if " " not in piece and len(piece) < 6:
+                    continue
+                fragments.add(piece)
+    return fragments
+
+
+def pdf_text(pdf):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+
+def page_text(content):
+    tree = html.fromstring(content)
+    for node in tree.xpath("//script|//style|//head"):
+        node.drop_tree()
+    return tree.text_content()
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerDocumentsInSwedish(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        module = cls.env["ir.module.module"].search([("name", "=", "support_billing")])
+        if not module.demo:
+            cls.skipTest(cls, "the database has no demo data")
+        cls.english = english_fragments()
+        cls.company = cls.env.ref("support_contract.company_demo")
+        cls.quote = cls.env.ref("support_contract.sale_order_bjorkdal_quote_demo")
+        cls.agreement = cls.env.ref("support_contract.agreement_nordkust_msa_demo")
+        cls.invoice = cls.env["account.move"].search(
+            [
+                ("subscription_id", "=", cls.agreement.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+            ],
+            order="invoice_date desc",
+            limit=1,
+        )
+
+    def assertSwedishOnly(self, text, what):
+        flat = " ".join(text.split())
+        found = sorted(
+            fragment
+            for fragment in self.english
+            if re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", flat)
+        )
+        self.assertFalse(found, f"English of the suite in {what}: {found}")
+        self.assertFalse(ENGLISH_MONEY.search(flat), f"English money in {what}")
+        self.assertFalse(ENGLISH_DATE.search(flat), f"English date in {what}")
+
+    def assertNamesSeller(self, text, what):
+        flat = " ".join(text.split())
+        for value in SELLER:
+            self.assertIn(value, flat, f"{what} does not name {value}")
+        self.assertIn("Org.nr", flat)
+        self.assertIn("Momsreg.nr", flat)
+        self.assertIn("Bankgiro", flat)
+
+    def login(self, login, password):
+        """Log in on the login page, as the customer does (the page sets the
+        portal's language to the user's)."""
+        page = self.url_open("/web/login").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        response = self.url_open(
+            "/web/login",
+            data={"login": login, "password": password, "csrf_token": csrf},
+        )
+        self.assertEqual(response.status_code, 200)
+
+    def render_pdf(self, report, records):
+        return pdf_text(
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, records.ids)[0]
+        )
+
+    def test_demo_customers_and_seller_are_complete(self):
+        for partner in (self.quote.partner_id, self.invoice.partner_id):
+            self.assertEqual(partner.lang, "sv_SE")
+        self.assertTrue(self.company.logo)
+        self.assertEqual(self.company.company_registry, "556677-8899")
+        self.assertEqual(self.invoice.partner_bank_id.acc_number, "5050-1055")
+
+    def test_quotation_pdf_is_swedish_commits_and_names_the_seller(self):
+        text = self.render_pdf("sale.action_report_saleorder", self.quote)
+        self.assertSwedishOnly(text, "the quotation PDF")
+        self.assertNamesSeller(text, "the quotation PDF")
+        flat = " ".join(text.split())
+        self.assertRegex(flat, SWEDISH_MONEY)
+        monthly = self.quote._support_quote_monthly_amount()
+        months = self.quote.support_quote_template_id.support_minimum_term_months
+        self.assertEqual(months, 12)
+        customer = self.quote._support_customer()
+
+        def spaced(value):  # the text layer has plain spaces
+            return value.replace("\u00a0", " ").replace("\u202f", " ")
+
+        flat = spaced(flat)
+        self.assertIn(spaced(f"{customer._support_format_money(monthly)} per månad"), flat)
+        self.assertIn(spaced(customer._support_format_money(monthly * months)), flat)
+        self.assertIn("Minimitid 12 månader", flat)
+        self.assertIn("Avgift för versionsuppgradering", flat)
+        self.assertIn("12 500,00 kr", flat)
+
+    def test_quotation_lines_are_written_in_the_customers_language(self):
+        notes = " ".join(
+            self.quote.order_line.filtered("display_type").mapped("name")
+        )
+        self.assertIn("Debiteras per månad under en minsta avtalstid om 12", notes)
+        self.assertIn("12 500,00", notes.replace("\u00a0", " "))
+        self.assertSwedishOnly(notes, "the quotation's lines")
+
+    def test_invoice_pdf_is_swedish_and_names_the_seller_and_bankgiro(self):
+        text = self.render_pdf("account.account_invoices", self.invoice)
+        self.assertSwedishOnly(text, "the invoice PDF")
+        self.assertNamesSeller(text, "the invoice PDF")
+        self.assertRegex(" ".join(text.split()), SWEDISH_MONEY)
+        self.assertNotIn("Proforma", text)
+
+    def test_invoice_lines_are_labelled_in_swedish(self):
+        labels = " ".join(self.invoice.invoice_line_ids.mapped("name"))
+        self.assertSwedishOnly(labels, "the invoice's lines")
+
+    def test_statement_pdf_explains_each_counted_source_in_swedish(self):
+        text = self.render_pdf(
+            "support_billing.action_report_support_statement", self.invoice
+        )
+        self.assertSwedishOnly(text, "the statement PDF")
+        self.assertNamesSeller(text, "the statement PDF")
+        flat = " ".join(text.split())
+        counts = self.agreement._support_counts_in_force(
+            self.invoice.support_period_start
+        )
+        self.assertTrue(counts)
+        for count in counts.values():
+            self.assertIn(count.source_name, flat)
+            if count.repository_id:
+                self.assertIn(count.commit[:12], flat)
+        self.assertIn("räknad", flat)
+        self.assertEqual(
+            self.invoice._support_statement_filename(),
+            "Supportspecifikation " + self.invoice.name.replace("/", "_"),
+        )
+
+    def test_statement_leaves_out_a_source_never_counted(self):
+        self.env["support.repository"].create(
+            {
+                "name": "aldrig-raknad",
+                "url": "https://git.example/aldrig-raknad.git",
+                "agreement_id": self.agreement.id,
+            }
+        )
+        text = self.render_pdf(
+            "support_billing.action_report_support_statement", self.invoice
+        )
+        self.assertNotIn("aldrig-raknad", text)
+
+    def test_portal_pages_of_a_swedish_customer(self):
+        self.login("anna@nordkust.example", "portal")
+        ticket = self.env["helpdesk.ticket"].search(
+            [("partner_id", "child_of", self.agreement.partner_id.id)], limit=1
+        )
+        pages = [
+            "/my/agreements",
+            f"/my/agreements/{self.agreement.id}",
+            "/my/invoices",
+            f"/my/invoices/{self.invoice.id}",
+            "/my/tickets",
+            f"/my/ticket/{ticket.id}",
+        ]
+        for url in pages:
+            with self.subTest(url=url):
+                response = self.url_open(url)
+                self.assertEqual(response.status_code, 200)
+                text = page_text(response.content)
+                self.assertSwedishOnly(text, url)
+                self.assertNotIn("127.0.0.1", text)
+                self.assertNotIn("localhost", text)
+        agreement_page = page_text(
+            self.url_open(f"/my/agreements/{self.agreement.id}").content
+        )
+        self.assertRegex(" ".join(agreement_page.split()), SWEDISH_MONEY)
+        invoice_page = self.url_open(f"/my/invoices/{self.invoice.id}").text
+        self.assertIn(f"/my/invoices/{self.invoice.id}/support-statement", invoice_page)
+        self.assertIn("Supportspecifikation", invoice_page)
+
+    def test_portal_shows_no_address_only_the_server_reaches(self):
+        # Solberga's counted database is the demo server itself (loopback).
+        agreement = self.env.ref("support_contract.agreement_solberga_msa_demo")
+        instance = agreement.support_instance_ids.filtered(
+            lambda i: "127.0.0.1" in (i.url or "")
+        )
+        self.assertTrue(instance, "the demo's loopback instance")
+        self.login("erik@solberga.example", "portal")
+        for url in ("/my/agreements", f"/my/agreements/{agreement.id}"):
+            with self.subTest(url=url):
+                content = self.url_open(url).text
+                if url != "/my/agreements":
+                    self.assertIn(instance.name, content)
+                self.assertNotIn("127.0.0.1", content)
+                self.assertSwedishOnly(page_text(content), url)
+
+    def test_demo_history_is_sent_as_the_monthly_run_sends_it(self):
+        history = self.env["account.move"].search(
+            [
+                ("subscription_id.support_kind", "!=", False),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+            ]
+        )
+        self.assertTrue(history)
+        for move in history:
+            self.assertTrue(
+                move.is_move_sent or move.is_being_sent,
+                f"{move.name} was never sent: it would read pro forma",
+            )
+
+    def test_sending_run_sends_several_invoices_with_debians_wkhtmltopdf(self):
+        # Odoo's sending cron renders its batch in one wkhtmltopdf call, which
+        # an unpatched Qt cannot do: each invoice is rendered on its own.
+        waiting = self.env["account.move"].search(
+            [("sending_data", "!=", False), ("state", "=", "posted")]
+        )
+        # Two invoices make the cron's next batch; the others wait.
+        queued = waiting.filtered(lambda m: m.move_type == "out_invoice")[:2]
+        (waiting - queued).sending_data = False
+        self.assertEqual(len(queued), 2)
+        self.env.flush_all()
+        try:
+            with self.registry.cursor() as cr:
+                env = api.Environment(
+                    cr, self.env.uid, {"force_report_rendering": True}
+                )
+                env["account.move"]._cron_account_move_send(job_count=2)
+        except unittest.SkipTest as error:  # Odoo's word for that failure
+            self.fail(f"the batch was rendered in one go: {error}")
+        self.env.invalidate_all()
+        for move in queued:
+            self.assertTrue(move.is_move_sent, move.name)
+            self.assertFalse(move.sending_data, move.name)
+            self.assertTrue(move.invoice_pdf_report_id.raw.startswith(b"%PDF"))
+            sent = move.message_ids.filtered(lambda m: m.message_type == "comment")
+            names = sent.attachment_ids.mapped("name")
+            self.assertIn(f"{move._support_statement_filename()}.pdf", names)
+            self.assertTrue(move._support_statement_filename().startswith("Supportspec"))
+            self.assertNotIn("Proforma", pdf_text(move.invoice_pdf_report_id.raw))
+
+    def test_customer_downloads_the_statement_from_the_portal(self):
+        self.login("anna@nordkust.example", "portal")
+        response = self.url_open(
+            f"/my/invoices/{self.invoice.id}/support-statement?download=1"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertIn("Supportspecifikation", response.headers["Content-Disposition"])
+        # Odoo's test mode renders reports as HTML unless told otherwise.
+        if response.content.startswith(b"%PDF"):
+            text = pdf_text(response.content)
+        else:
+            text = page_text(response.content)
+        self.assertNamesSeller(text, "the downloaded statement")
+        self.assertSwedishOnly(text, "the downloaded statement")
+
+    def test_another_customer_cannot_download_the_statement(self):
+        self.login("erik@solberga.example", "portal")
+        response = self.url_open(
+            f"/my/invoices/{self.invoice.id}/support-statement?download=1"
+        )
+        self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
+
+    def test_quotation_portal_page_of_the_prospect(self):
+        self.login("maja@bjorkdal-el.example", "portal")
+        response = self.url_open(f"/my/orders/{self.quote.id}")
+        self.assertEqual(response.status_code, 200)
+        text = " ".join(page_text(response.content).split())
+        self.assertSwedishOnly(text, "the quotation's portal page")
+        self.assertIn("per månad", text)
+        self.assertIn("Vad du förbinder dig till", text)
