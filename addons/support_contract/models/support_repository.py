@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import cloc_count, demo_git, git_repo
+from ..tools import cloc_count, cloc_rules, demo_git, git_repo
 from .support_credential_mixin import credential_input
 
 _logger = logging.getLogger(__name__)
@@ -582,7 +582,7 @@ class SupportRepository(models.Model):
         started = time.monotonic()
         try:
             commit, modules = self._fetch_and_count(pool=pool)
-        except (git_repo.GitError, cloc_count.CountError) as error:
+        except (git_repo.GitError, cloc_rules.CountError) as error:
             self._remove_cache()
             self._set_error(self._git_error_message(error))
             return self.env["support.cloc.snapshot"]

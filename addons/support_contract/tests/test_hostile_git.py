@@ -13,7 +13,7 @@ import time
 import zlib
 from unittest import TestCase
 
-from ..tools import cloc_count, git_repo
+from ..tools import cloc_count, cloc_pool, cloc_rules, git_repo
 from .git_fixtures import (
     GitFixture,
     commit_tree,
@@ -36,7 +36,7 @@ class HostileCase(TestCase):
         super().setUp()
         self.cache_dir = tempfile.mkdtemp(prefix="support-cache-")
         self.addCleanup(shutil.rmtree, self.cache_dir, True)
-        self.pool = cloc_count.WorkerPool(size=2)
+        self.pool = cloc_pool.WorkerPool(size=2)
         self.addCleanup(self.pool.close)
 
     def fixture(self, files=None):
@@ -196,7 +196,7 @@ class TestBounds(HostileCase):
         )
         repo, commit = self.fetched(fixture)
         limits = cloc_count.Limits(total_bytes=2**20)
-        with self.assertRaises(cloc_count.CountError) as caught:
+        with self.assertRaises(cloc_rules.CountError) as caught:
             self.count(repo, commit, limits=limits)
         self.assertEqual(caught.exception.kind, "too-many-bytes")
         # Within the bound the same repository counts.
@@ -234,7 +234,7 @@ class TestBounds(HostileCase):
         fixture = self.fixture({"many/__manifest__.py": manifest, "many/x.py": "A=1\n"})
         repo, commit = self.fetched(fixture)
         started = time.monotonic()
-        with self.assertRaises(cloc_count.CountError) as caught:
+        with self.assertRaises(cloc_rules.CountError) as caught:
             self.count(repo, commit)
         self.assertEqual(caught.exception.kind, "exclude-patterns")
         self.assertEqual(caught.exception.detail, "many: 20000")
@@ -252,7 +252,7 @@ class TestBounds(HostileCase):
         )
         repo, commit = self.fetched(fixture)
         started = time.monotonic()
-        with self.assertRaises(cloc_count.CountError) as caught:
+        with self.assertRaises(cloc_rules.CountError) as caught:
             self.count(repo, commit, limits=cloc_count.Limits(exclude_seconds=1))
         self.assertEqual(caught.exception.kind, "exclude-timeout")
         self.assertLess(time.monotonic() - started, 15)
@@ -264,7 +264,7 @@ class TestBounds(HostileCase):
     def test_count_past_its_time_is_stopped(self):
         fixture = self.fixture({"a/__manifest__.py": "{}", "a/x.py": "A = 1\n"})
         repo, commit = self.fetched(fixture)
-        with self.assertRaises(cloc_count.CountError) as caught:
+        with self.assertRaises(cloc_rules.CountError) as caught:
             self.count(repo, commit, deadline=time.monotonic() - 1)
         self.assertEqual(caught.exception.kind, "count-timeout")
 

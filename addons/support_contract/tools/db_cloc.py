@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 
 from odoo.tools import cloc as odoo_cloc
 
-from . import cloc_count, git_repo
-from .cloc_count import ModuleCount
+from . import cloc_pool, cloc_rules, git_repo
+from .cloc_rules import ModuleCount
 
 STUDIO = "odoo/studio"
 EXCLUDE = "__cloc_exclude__"
@@ -105,7 +105,7 @@ class ItemParser:
 
     def __init__(self, pool=None, deadline=None, slice_bytes=PARSE_SLICE):
         self.own_pool = pool is None
-        self.pool = pool or cloc_count.WorkerPool()
+        self.pool = pool or cloc_pool.WorkerPool()
         self.deadline = deadline
         self.slice_bytes = slice_bytes
         self.pending = []
@@ -143,7 +143,7 @@ class ItemParser:
             return
         try:
             self.results.update(self.pool.parse(tasks, deadline=self.deadline))
-        except cloc_count.CountError:
+        except cloc_rules.CountError:
             raise ApiError("timeout", "") from None
 
     def result(self, key):
