@@ -11,7 +11,7 @@ from unittest import TestCase
 
 from odoo.tools.cloc import Cloc
 
-from ..tools import cloc_count, cloc_pool, cloc_rules, git_repo
+from ..tools import cloc_count, cloc_pool, cloc_rules, git_repo, git_url
 from .git_fixtures import GitFixture
 
 PY_OK = '''"""Module docstring
@@ -356,7 +356,7 @@ class TestGitUrls(TestCase):
             "ssh://git@git.example.com/acme/addons.git",
             "git@github.com:acme/addons.git",
         ):
-            self.assertEqual(git_repo.check_url(url), url)
+            self.assertEqual(git_url.check_url(url), url)
 
     def test_refused_urls_say_why(self):
         cases = {
@@ -374,22 +374,22 @@ class TestGitUrls(TestCase):
         }
         for url, kind in cases.items():
             with self.subTest(url=url):
-                with self.assertRaises(git_repo.GitError) as refused:
-                    git_repo.check_url(url)
+                with self.assertRaises(git_url.GitError) as refused:
+                    git_url.check_url(url)
                 self.assertEqual(refused.exception.kind, kind)
 
     def test_local_paths_only_when_allowed(self):
         folder = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, folder, True)
-        self.assertEqual(git_repo.check_url(folder, allow_local=True), folder)
-        with self.assertRaises(git_repo.GitError):
-            git_repo.check_url(folder)
+        self.assertEqual(git_url.check_url(folder, allow_local=True), folder)
+        with self.assertRaises(git_url.GitError):
+            git_url.check_url(folder)
 
     def test_branch_names_that_git_could_misread_are_refused(self):
         for branch in ("--upload-pack=x", "a..b", "main:evil", "x y", "-f"):
-            with self.subTest(branch=branch), self.assertRaises(git_repo.GitError):
-                git_repo.check_branch(branch)
-        self.assertEqual(git_repo.check_branch("feature/19.0-x"), "feature/19.0-x")
+            with self.subTest(branch=branch), self.assertRaises(git_url.GitError):
+                git_url.check_branch(branch)
+        self.assertEqual(git_url.check_branch("feature/19.0-x"), "feature/19.0-x")
 
 
 class TestExclusionGlob(TestCase):

@@ -14,7 +14,7 @@ per-language parsing. What it adds around cloc:
   commit for a whole count) and by the cloc rules' version, so an unchanged
   addon costs a dictionary look-up. Every id is one whose content git hashed
   itself when the fetch received it (``index-pack``, with fsck on), and every
-  blob read is hashed again here (``git_repo.read_blobs``): a cached count is
+  blob read is hashed again here (``GitRepository.read_blobs``): a cached count is
   always the count of the content behind its id;
 - a whole count is bounded (``Limits``): tree entries, bytes read, manifest
   size, exclusion patterns and the time matching them (in a worker), time.

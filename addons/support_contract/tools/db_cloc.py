@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from odoo.tools import cloc as odoo_cloc
 
-from . import cloc_pool, cloc_rules, git_repo
+from . import cloc_pool, cloc_rules, git_url
 from .cloc_rules import ModuleCount
 
 STUDIO = "odoo/studio"
@@ -481,8 +481,8 @@ def parse_url(url):
         raise ApiError("url-credentials", parts.hostname)
     try:
         port = parts.port or (443 if scheme == "https" else 80)
-        git_repo.check_host(parts.hostname)
-    except (ValueError, git_repo.GitError):
+        git_url.check_host(parts.hostname)
+    except (ValueError, git_url.GitError):
         raise ApiError("url", url) from None
     return scheme, parts.hostname.lower().rstrip("."), port, parts.path.rstrip("/")
 
@@ -504,10 +504,10 @@ def check_address(url, allowed=""):
     scheme, host, port, _prefix = parse_url(url)
     literal = f"[{host}]" if ":" in host else host
     try:
-        _s, _h, _p, address = git_repo.check_network(
+        _s, _h, _p, address = git_url.check_network(
             f"https://{literal}:{port}/", allowed
         )
-    except git_repo.GitError as error:
+    except git_url.GitError as error:
         raise ApiError(error.kind, error.detail) from None
     if scheme == "http" and ipaddress.ip_address(address).is_global:
         raise ApiError("insecure", host)
