@@ -21,7 +21,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..tools import db_cloc, git_cache, git_repo, git_url
+from ..tools import db_api, db_http, git_cache, git_repo, git_url
 from . import hostile_server
 from .common import CodeLineAgreementCommon
 from .git_fixtures import GitFixture
@@ -44,8 +44,8 @@ class TestHostileUrls(TestCase):
             self.assertEqual(caught.exception.kind, "url")
             with self.assertRaises(git_url.GitError):
                 git_repo.GitRepository("/nonexistent", url)
-        with self.assertRaises(db_cloc.ApiError):
-            db_cloc.parse_url("https://h;id.example")
+        with self.assertRaises(db_http.ApiError):
+            db_http.parse_url("https://h;id.example")
         # Names, IPv4 and IPv6 literals and ports stay accepted.
         for url in (
             "https://git.example.com/owner/repo.git",
@@ -105,8 +105,8 @@ class TestHostileUrls(TestCase):
                     "https://git.example.com/r.git", "", resolve=resolver(address)
                 )
             self.assertEqual(caught.exception.kind, "network")
-            with self.assertRaises(db_cloc.ApiError, msg=address):
-                db_cloc.check_address(f"https://[{address}]:8069")
+            with self.assertRaises(db_http.ApiError, msg=address):
+                db_http.check_address(f"https://[{address}]:8069")
         # A public IPv4 behind NAT64 stays reachable.
         result = git_url.check_network(
             "https://git.example.com/r.git", "", resolve=resolver("64:ff9b::808:808")
@@ -313,11 +313,11 @@ class TestHostileInstance(HostileInstanceMixin, CodeLineAgreementCommon):
             self.assertFalse(instance.snapshot_ids, label)
             self.assertEqual(self.line_quantity(), quantity, label)
             # The same bounded call is what other readers of an instance use.
-            with self.assertRaises(db_cloc.ApiError) as caught:
+            with self.assertRaises(db_http.ApiError) as caught:
                 client = instance._api_client()
-                db_cloc.check_records(
+                db_http.check_records(
                     "ir.module.module",
-                    db_cloc.call(client, "ir.actions.server", "search_read"),
+                    db_api.call(client, "ir.actions.server", "search_read"),
                     ["name", "code"],
                 )
             self.assertEqual(caught.exception.kind, "protocol", label)
