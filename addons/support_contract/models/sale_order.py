@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import file_path, formatLang
 
-from ..tools import cloc_count, demo_git, git_repo, pricing
+from ..tools import cloc_rules, demo_git, git_url, pricing
 
 DEFAULT_QUOTE_DAYS = 30
 # {sale.order field: group its compute needs}, see _compute_field_value.
@@ -89,7 +89,7 @@ class SaleOrder(models.Model):
     def _compute_support_quote_source(self):
         for order in self:
             repository = order.support_quote_repository_id.sudo()
-            if repository and git_repo.is_local_url(repository.url):
+            if repository and git_url.is_local_url(repository.url):
                 order.support_quote_source = repository.name
             else:
                 order.support_quote_source = repository.url or False
@@ -226,7 +226,7 @@ class SaleOrder(models.Model):
         try:
             with repository._worker_pool() as pool:
                 commit, modules = repository._fetch_and_count(pool=pool)
-        except (git_repo.GitError, cloc_count.CountError) as error:
+        except (git_url.GitError, cloc_rules.CountError) as error:
             repository._remove_cache()
             raise UserError(
                 self.env._(

@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import cloc_count
+from ..tools import cloc_pool
 
 _logger = logging.getLogger(__name__)
 # Bounds of parsing one file or item: system parameter -> (WorkerPool, type).
@@ -65,7 +65,7 @@ class SupportCountedSource(models.AbstractModel):
         """Worker processes that parse what a count reads, each file or
         item bounded in time (support_contract.count_item_seconds) and
         memory (support_contract.count_item_memory_bytes)."""
-        return cloc_count.WorkerPool(**self._limits_from_params(ITEM_PARAMS))
+        return cloc_pool.WorkerPool(**self._limits_from_params(ITEM_PARAMS))
 
     def _declared_exclusions_note(self, snapshot, label):
         """Why ``snapshot`` waits for a Support Manager because of what the

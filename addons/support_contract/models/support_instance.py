@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import db_cloc
+from ..tools import db_api, db_cloc, db_http, db_read
 from .support_credential_mixin import credential_input
 
 
@@ -212,7 +212,7 @@ class SupportInstance(models.Model):
         )
 
     def _credential_endpoint(self, url):
-        return db_cloc.endpoint(url)
+        return db_http.endpoint(url)
 
     def write(self, vals):
         if "demo_allowed_endpoint" in vals and not self.env.su:
@@ -257,7 +257,7 @@ class SupportInstance(models.Model):
 
     @api.model
     def _count_limits(self):
-        return db_cloc.Limits(**self._limits_from_params(DB_LIMIT_PARAMS))
+        return db_http.Limits(**self._limits_from_params(DB_LIMIT_PARAMS))
 
     def _allowed_networks(self):
         """The repositories' network policy, plus the demo's own server for
@@ -268,7 +268,7 @@ class SupportInstance(models.Model):
             or ""
         )
         endpoint = self.sudo().demo_allowed_endpoint
-        scheme, host, port = db_cloc.endpoint(self.url)
+        scheme, host, port = db_http.endpoint(self.url)
         if endpoint and host and f"{host}:{port}" == endpoint:
             allowed = f"{allowed} {host}"
         return allowed
@@ -330,7 +330,7 @@ class SupportInstance(models.Model):
                 "%(instance)s has no %(api)s endpoint for database %(database)s: "
                 "check the URL, the database name and the Odoo version.",
                 instance=self.name,
-                api="JSON-2" if db_cloc.uses_json2(self.odoo_version) else "XML-RPC",
+                api="JSON-2" if db_api.uses_json2(self.odoo_version) else "XML-RPC",
                 database=self.database_name,
             ),
             "too-many-records": self.env._(
@@ -381,21 +381,21 @@ class SupportInstance(models.Model):
         self._check_count_right()
         client = self._api_client()
         with db_cloc.ItemParser(pool=pool, deadline=client.deadline) as parser:
-            data = db_cloc.read_customization(client, parser=parser)
+            data = db_read.read_customization(client, parser=parser)
             return db_cloc.count(data, parser=parser)
 
     def _api_client(self):
         """A bounded client of the instance's external API, its address
         checked by the network policy, with the stored credentials
-        (``db_cloc.call(client, model, method, ...)`` for one call). The
+        (``db_api.call(client, model, method, ...)`` for one call). The
         caller checks the user's right first."""
         self.ensure_one()
         credential = self._credential()
         key, login = credential.api_key or "", credential.api_login or ""
-        json2 = db_cloc.uses_json2(self.odoo_version)
+        json2 = db_api.uses_json2(self.odoo_version)
         if not (self.url and self.database_name and key and (json2 or login)):
-            raise db_cloc.ApiError("missing")
-        client = db_cloc.client_for(
+            raise db_http.ApiError("missing")
+        client = db_api.client_for(
             self.odoo_version,
             self.url,
             self.database_name,
@@ -414,7 +414,7 @@ class SupportInstance(models.Model):
         self.ensure_one()
         try:
             cloc = self._read_database(pool=pool)
-        except db_cloc.ApiError as error:
+        except db_http.ApiError as error:
             self._set_count_error(self._api_error_message(error))
             return self.env["support.cloc.snapshot"]
         snapshot = (

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..tools import db_cloc, patch_round
+from ..tools import db_api, db_http, patch_round
 
 MANAGER_GROUP = "support_contract.group_support_manager"
 PATCH_KINDS = ("operations", "maintenance")
@@ -116,16 +116,16 @@ class SupportInstance(models.Model):
         network policy: this is the one place that calls that client."""
         self.ensure_one()
         if not self.url:
-            raise db_cloc.ApiError("no-url")
+            raise db_http.ApiError("no-url")
         limits = self._count_limits()
         allowed = self._allowed_networks()
         running = patch_round.read_version(self.url, limits, allowed)
         credential = self._credential()
         key, login = credential.api_key or "", credential.api_login or ""
-        json2 = db_cloc.uses_json2(running["series"])
+        json2 = db_api.uses_json2(running["series"])
         if not (self.database_name and key and (json2 or login)):
             return running, None
-        client = db_cloc.client_for(
+        client = db_api.client_for(
             running["series"],
             self.url,
             self.database_name,

@@ -7,7 +7,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_date
 
-from ..tools import db_cloc, patch_round
+from ..tools import db_http, patch_round
 
 _logger = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ class SupportPatchRound(models.Model):
         instance = self.instance_id
         try:
             return instance._patch_read_running()
-        except db_cloc.ApiError as error:
+        except db_http.ApiError as error:
             raise UserError(instance._patch_error_message(error)) from None
 
     def _previous_done(self):

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import cloc_count, demo_git, git_repo
+from ..tools import cloc_count, cloc_rules, demo_git, git_cache, git_repo, git_url
 from .support_credential_mixin import credential_input
 
 _logger = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ class SupportRepository(models.Model):
     _credential_removed_message = _credential_changed_message
 
     def _credential_endpoint(self, url):
-        return git_repo.url_endpoint(url)
+        return git_url.url_endpoint(url)
 
     def _compute_credential_summary(self):
         for repo in self:
@@ -237,8 +237,8 @@ class SupportRepository(models.Model):
     def _check_url(self):
         for repo in self:
             try:
-                git_repo.check_url(repo.url, allow_local=repo._allow_local())
-            except git_repo.GitError as error:
+                git_url.check_url(repo.url, allow_local=repo._allow_local())
+            except git_url.GitError as error:
                 raise ValidationError(repo._git_error_message(error)) from None
 
     @api.constrains("agreement_id", "sale_order_id")
@@ -292,8 +292,8 @@ class SupportRepository(models.Model):
     def _check_branch(self):
         for repo in self:
             try:
-                git_repo.check_branch(repo.branch)
-            except git_repo.GitError as error:
+                git_url.check_branch(repo.branch)
+            except git_url.GitError as error:
                 raise ValidationError(repo._git_error_message(error)) from None
 
     def action_clear_host_key(self):
@@ -319,12 +319,12 @@ class SupportRepository(models.Model):
         value = self.env["ir.config_parameter"].sudo().get_param(PARAM_ALLOW_LOCAL)
         if str(value).strip().lower() in ("1", "true", "yes"):
             return True
-        urls = [url for url in self.mapped("url") if git_repo.is_local_url(url)]
+        urls = [url for url in self.mapped("url") if git_url.is_local_url(url)]
         if not urls:
             return False
         base = os.path.realpath(demo_git.demo_base(self.env.cr.dbname))
         return all(
-            os.path.commonpath([base, git_repo.local_path(url)]) == base for url in urls
+            os.path.commonpath([base, git_url.local_path(url)]) == base for url in urls
         )
 
     @api.model
@@ -355,7 +355,7 @@ class SupportRepository(models.Model):
 
     def _remove_cache(self):
         for repo in self:
-            git_repo.remove_cache(repo._cache_path())
+            git_cache.remove_cache(repo._cache_path())
 
     @api.model
     def _param_number(self, key, default, kind=int):
@@ -369,7 +369,7 @@ class SupportRepository(models.Model):
         paths = [repo._cache_path() for repo in self]
         result = super().unlink()
         for path in paths:
-            git_repo.remove_cache(path)
+            git_cache.remove_cache(path)
         return result
 
     @api.model
@@ -413,7 +413,7 @@ class SupportRepository(models.Model):
             else:
                 continue  # not ours
             if stale:
-                git_repo.remove_cache(path)
+                git_cache.remove_cache(path)
                 removed += 1
         if removed:
             _logger.info("Removed %s stale repository caches", removed)
@@ -582,7 +582,7 @@ class SupportRepository(models.Model):
         started = time.monotonic()
         try:
             commit, modules = self._fetch_and_count(pool=pool)
-        except (git_repo.GitError, cloc_count.CountError) as error:
+        except (git_url.GitError, cloc_rules.CountError) as error:
             self._remove_cache()
             self._set_error(self._git_error_message(error))
             return self.env["support.cloc.snapshot"]
@@ -636,7 +636,7 @@ class SupportRepository(models.Model):
         # What this transaction fetched goes if it is rolled back (a quote
         # that failed after its count, a request that failed).
         self.env.cr.postrollback.add(
-            functools.partial(git_repo.remove_cache, self._cache_path())
+            functools.partial(git_cache.remove_cache, self._cache_path())
         )
         repo = self._git(timeout=max(1, min(self.timeout, int(limits.seconds))))
         commit = repo.fetch(self.branch)
@@ -653,7 +653,7 @@ class SupportRepository(models.Model):
             deadline=deadline,
         )
         if not modules:
-            raise git_repo.GitError("no-addons")
+            raise git_url.GitError("no-addons")
         return commit, modules
 
     def _pin_host_key(self, host_keys):

@@ -11,7 +11,7 @@ from unittest import TestCase
 
 from odoo.tools.cloc import Cloc
 
-from ..tools import cloc_count, git_repo
+from ..tools import cloc_count, cloc_pool, cloc_rules, git_repo, git_url
 from .git_fixtures import GitFixture
 
 PY_OK = '''"""Module docstring
@@ -114,7 +114,7 @@ class ClocEngineCase(TestCase):
         super().setUp()
         self.cache_dir = tempfile.mkdtemp(prefix="support-cache-")
         self.addCleanup(shutil.rmtree, self.cache_dir, True)
-        self.pool = cloc_count.WorkerPool(size=2)
+        self.pool = cloc_pool.WorkerPool(size=2)
         self.addCleanup(self.pool.close)
 
     def fixture(self, files):
@@ -243,7 +243,7 @@ class TestClocCache(ClocEngineCase):
         cache = cloc_count.DictCache()
         first = self.count(fixture, cache=cache)
 
-        class NoParsing(cloc_count.WorkerPool):
+        class NoParsing(cloc_pool.WorkerPool):
             def parse(self, tasks, **kwargs):
                 raise AssertionError("an unchanged addon was parsed again")
 
@@ -294,10 +294,10 @@ class TestClocSafety(ClocEngineCase):
         fixture.add_submodule_entry("a/vendored.py", "a" * 40)
         module = self.count(fixture)["a"]
         self.assertEqual(module.code, cloc_of_text(PY_OK))
-        self.assertEqual(module.errors["passwd.py"], cloc_count.SYMLINK)
-        self.assertEqual(module.errors["zero.js"], cloc_count.SYMLINK)
-        self.assertEqual(module.errors["escape.xml"], cloc_count.SYMLINK)
-        self.assertEqual(module.errors["vendored.py"], cloc_count.SUBMODULE)
+        self.assertEqual(module.errors["passwd.py"], cloc_rules.SYMLINK)
+        self.assertEqual(module.errors["zero.js"], cloc_rules.SYMLINK)
+        self.assertEqual(module.errors["escape.xml"], cloc_rules.SYMLINK)
+        self.assertEqual(module.errors["vendored.py"], cloc_rules.SUBMODULE)
 
     def test_exclusion_patterns_cannot_reach_outside_the_addon(self):
         fixture = self.fixture(
@@ -324,11 +324,11 @@ class TestClocSafety(ClocEngineCase):
                 "a/views/slow.xml": "<odoo>\n" + "<!-- x\n" * 40000,
             }
         )
-        self.pool = cloc_count.WorkerPool(size=2, timeout=2)
+        self.pool = cloc_pool.WorkerPool(size=2, timeout=2)
         started = time.monotonic()
         module = self.count(fixture)["a"]
         self.assertLess(time.monotonic() - started, 30)
-        self.assertEqual(module.errors["views/slow.xml"], cloc_count.TOO_SLOW)
+        self.assertEqual(module.errors["views/slow.xml"], cloc_rules.TOO_SLOW)
         self.assertEqual(module.code, cloc_of_text(PY_OK))
         # The pool recovers: the next count works.
         self.assertEqual(self.count(fixture)["a"].code, cloc_of_text(PY_OK))
@@ -337,11 +337,11 @@ class TestClocSafety(ClocEngineCase):
         fixture = self.fixture(
             {"a/__manifest__.py": "{}", "a/big.py": "x = [" + "[" * 200000 + "\n"}
         )
-        self.pool = cloc_count.WorkerPool(size=1, timeout=20, memory=256 * 2**20)
+        self.pool = cloc_pool.WorkerPool(size=1, timeout=20, memory=256 * 2**20)
         module = self.count(fixture)["a"]
         self.assertIn(
             module.errors["big.py"],
-            ("Syntax Error", cloc_count.TOO_BIG, cloc_count.TOO_SLOW),
+            ("Syntax Error", cloc_rules.TOO_BIG, cloc_rules.TOO_SLOW),
         )
 
 
@@ -356,7 +356,7 @@ class TestGitUrls(TestCase):
             "ssh://git@git.example.com/acme/addons.git",
             "git@github.com:acme/addons.git",
         ):
-            self.assertEqual(git_repo.check_url(url), url)
+            self.assertEqual(git_url.check_url(url), url)
 
     def test_refused_urls_say_why(self):
         cases = {
@@ -374,22 +374,22 @@ class TestGitUrls(TestCase):
         }
         for url, kind in cases.items():
             with self.subTest(url=url):
-                with self.assertRaises(git_repo.GitError) as refused:
-                    git_repo.check_url(url)
+                with self.assertRaises(git_url.GitError) as refused:
+                    git_url.check_url(url)
                 self.assertEqual(refused.exception.kind, kind)
 
     def test_local_paths_only_when_allowed(self):
         folder = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, folder, True)
-        self.assertEqual(git_repo.check_url(folder, allow_local=True), folder)
-        with self.assertRaises(git_repo.GitError):
-            git_repo.check_url(folder)
+        self.assertEqual(git_url.check_url(folder, allow_local=True), folder)
+        with self.assertRaises(git_url.GitError):
+            git_url.check_url(folder)
 
     def test_branch_names_that_git_could_misread_are_refused(self):
         for branch in ("--upload-pack=x", "a..b", "main:evil", "x y", "-f"):
-            with self.subTest(branch=branch), self.assertRaises(git_repo.GitError):
-                git_repo.check_branch(branch)
-        self.assertEqual(git_repo.check_branch("feature/19.0-x"), "feature/19.0-x")
+            with self.subTest(branch=branch), self.assertRaises(git_url.GitError):
+                git_url.check_branch(branch)
+        self.assertEqual(git_url.check_branch("feature/19.0-x"), "feature/19.0-x")
 
 
 class TestExclusionGlob(TestCase):
@@ -456,6 +456,6 @@ class TestExclusionGlob(TestCase):
                         p.relative_to(base).as_posix() for p in base.glob(pattern)
                     }
                     expected.discard(".")
-                    got = cloc_count.excluded_files(tree_paths, [pattern])
+                    got = cloc_rules.excluded_files(tree_paths, [pattern])
                     got.discard("")
                     self.assertEqual(got, expected)

@@ -16,7 +16,7 @@ from odoo.tools import cloc as odoo_cloc
 from odoo.tools import config
 
 from ..models.support_instance import PARAM_ALLOWED_NETWORKS
-from ..tools import db_cloc, pricing
+from ..tools import db_api, db_cloc, db_http, db_read, pricing
 from . import db_fixtures
 from .common import SupportContractCommon
 from .git_fixtures import GitFixture
@@ -31,13 +31,13 @@ class TestDatabaseCountParity(HttpCase):
         cls.reader, cls.key = db_fixtures.technical_user(cls.env)
         cls.url = f"http://{HOST}:{config['http_port']}"
 
-    def client(self, cls=db_cloc.Json2Client, key=None, allowed=None, **limits):
+    def client(self, cls=db_api.Json2Client, key=None, allowed=None, **limits):
         return cls(
             self.url,
             get_db_name(),
             key or self.key,
             login=self.reader.login,
-            limits=db_cloc.Limits(**limits),
+            limits=db_http.Limits(**limits),
             allowed=HOST if allowed is None else allowed,
         )
 
@@ -45,7 +45,7 @@ class TestDatabaseCountParity(HttpCase):
         """Read through the live server (HttpCase lets requests without its
         test cookie reach the test's transaction)."""
         with self.allow_requests(all_requests=True):
-            return db_cloc.read_customization(client)
+            return db_read.read_customization(client)
 
     def odoo_count(self):
         cloc = odoo_cloc.Cloc()
@@ -93,35 +93,35 @@ class TestDatabaseCountParity(HttpCase):
 
     def test_xmlrpc_count_equals_odoo_cloc(self):
         odoo = self.odoo_count()
-        client = self.client(cls=db_cloc.XmlRpcClient)
+        client = self.client(cls=db_api.XmlRpcClient)
         ours = db_cloc.count(self.read(client))
         self.assert_parity(ours, odoo)
         self.assertIn(db_fixtures.MODULE, ours.modules)
 
     def test_refused_key_is_an_auth_error_without_the_key(self):
         wrong = "0" * 40
-        for cls in (db_cloc.Json2Client, db_cloc.XmlRpcClient):
-            with self.assertRaises(db_cloc.ApiError) as caught:
+        for cls in (db_api.Json2Client, db_api.XmlRpcClient):
+            with self.assertRaises(db_http.ApiError) as caught:
                 self.read(self.client(cls=cls, key=wrong))
             self.assertEqual(caught.exception.kind, "auth")
             self.assertNotIn(wrong, str(caught.exception))
 
     def test_loopback_refused_unless_the_policy_allows_it(self):
-        with self.assertRaises(db_cloc.ApiError) as caught:
+        with self.assertRaises(db_http.ApiError) as caught:
             self.client(allowed="")
         self.assertEqual(caught.exception.kind, "network")
 
     def test_bounds_stop_the_read(self):
-        with self.assertRaises(db_cloc.ApiError) as caught:
+        with self.assertRaises(db_http.ApiError) as caught:
             self.read(self.client(max_records=1, page=1))
         self.assertEqual(caught.exception.kind, "too-many-records")
-        with self.assertRaises(db_cloc.ApiError) as caught:
+        with self.assertRaises(db_http.ApiError) as caught:
             self.read(self.client(max_bytes=200))
         self.assertEqual(caught.exception.kind, "too-large")
 
     def test_plain_http_refused_to_a_public_address(self):
-        with self.assertRaises(db_cloc.ApiError) as caught:
-            db_cloc.check_address("http://1.1.1.1:8069")
+        with self.assertRaises(db_http.ApiError) as caught:
+            db_http.check_address("http://1.1.1.1:8069")
         self.assertEqual(caught.exception.kind, "insecure")
 
 
@@ -148,14 +148,14 @@ class TestOdooBinClocParity(HttpCase):
 
     def test_count_equals_odoo_bin_cloc_for_every_customization(self):
         reader, key = db_fixtures.technical_user(self.env, "cloc_reader_bin")
-        client = db_cloc.Json2Client(
+        client = db_api.Json2Client(
             f"http://{HOST}:{config['http_port']}",
             get_db_name(),
             key,
             allowed=HOST,
         )
         with self.allow_requests(all_requests=True):
-            ours = db_cloc.count(db_cloc.read_customization(client))
+            ours = db_cloc.count(db_read.read_customization(client))
         command = [sys.executable, "-m", "odoo", "cloc", "-d", get_db_name(), "-v"]
         if config.rcfile:
             command += ["-c", config.rcfile]

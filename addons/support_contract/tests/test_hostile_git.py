@@ -13,7 +13,7 @@ import time
 import zlib
 from unittest import TestCase
 
-from ..tools import cloc_count, git_repo
+from ..tools import cloc_count, cloc_pool, cloc_rules, git_repo, git_url
 from .git_fixtures import (
     GitFixture,
     commit_tree,
@@ -36,7 +36,7 @@ class HostileCase(TestCase):
         super().setUp()
         self.cache_dir = tempfile.mkdtemp(prefix="support-cache-")
         self.addCleanup(shutil.rmtree, self.cache_dir, True)
-        self.pool = cloc_count.WorkerPool(size=2)
+        self.pool = cloc_pool.WorkerPool(size=2)
         self.addCleanup(self.pool.close)
 
     def fixture(self, files=None):
@@ -101,7 +101,7 @@ class TestCraftedObjects(HostileCase):
         cache = cloc_count.DictCache()  # shared by every customer, as in the DB
         crafted = self.crafted_repository()
         repo, commit = self.in_place(crafted)
-        with self.assertRaises(git_repo.GitError) as caught:
+        with self.assertRaises(git_url.GitError) as caught:
             self.count(repo, commit, cache=cache)
         self.assertEqual(caught.exception.kind, "object")
         self.assertIn("tree where a file was", caught.exception.detail)
@@ -120,7 +120,7 @@ class TestCraftedObjects(HostileCase):
         repo = git_repo.GitRepository(
             os.path.join(self.cache_dir, "fetched.git"), crafted.url, allow_local=True
         )
-        with self.assertRaises(git_repo.GitError) as caught:
+        with self.assertRaises(git_url.GitError) as caught:
             repo.fetch()
         self.assertEqual(caught.exception.kind, "corrupt")
 
@@ -136,7 +136,7 @@ class TestCraftedObjects(HostileCase):
         with open(loose, "wb") as handle:
             handle.write(zlib.compress(b"blob %d\0" % len(forged) + forged))
         repo, commit = self.in_place(fixture)
-        with self.assertRaises(git_repo.GitError) as caught:
+        with self.assertRaises(git_url.GitError) as caught:
             self.count(repo, commit, cache=cloc_count.DictCache())
         self.assertEqual(caught.exception.kind, "object")
 
@@ -150,7 +150,7 @@ class TestCraftedObjects(HostileCase):
             ([blob], {blob: 99}, "listed as 99"),
             (["0" * 40], {}, "missing"),
         ):
-            with self.subTest(words=words), self.assertRaises(git_repo.GitError) as e:
+            with self.subTest(words=words), self.assertRaises(git_url.GitError) as e:
                 repo.read_blobs(shas, sizes=sizes)
             self.assertIn(words, e.exception.detail)
         self.assertEqual(repo.read_blobs([blob], sizes={blob: 6}), {blob: b"A = 1\n"})
@@ -177,7 +177,7 @@ class TestBounds(HostileCase):
         )
         repo, commit = self.fetched(fixture)
         before, started = peak_rss(), time.monotonic()
-        with self.assertRaises(git_repo.GitError) as caught:
+        with self.assertRaises(git_url.GitError) as caught:
             self.count(repo, commit, name="bomb")
         self.assertEqual(caught.exception.kind, "too-many-entries")
         self.assertEqual(caught.exception.detail, str(cloc_count.Limits().tree_entries))
@@ -196,7 +196,7 @@ class TestBounds(HostileCase):
         )
         repo, commit = self.fetched(fixture)
         limits = cloc_count.Limits(total_bytes=2**20)
-        with self.assertRaises(cloc_count.CountError) as caught:
+        with self.assertRaises(cloc_rules.CountError) as caught:
             self.count(repo, commit, limits=limits)
         self.assertEqual(caught.exception.kind, "too-many-bytes")
         # Within the bound the same repository counts.
@@ -234,7 +234,7 @@ class TestBounds(HostileCase):
         fixture = self.fixture({"many/__manifest__.py": manifest, "many/x.py": "A=1\n"})
         repo, commit = self.fetched(fixture)
         started = time.monotonic()
-        with self.assertRaises(cloc_count.CountError) as caught:
+        with self.assertRaises(cloc_rules.CountError) as caught:
             self.count(repo, commit)
         self.assertEqual(caught.exception.kind, "exclude-patterns")
         self.assertEqual(caught.exception.detail, "many: 20000")
@@ -252,7 +252,7 @@ class TestBounds(HostileCase):
         )
         repo, commit = self.fetched(fixture)
         started = time.monotonic()
-        with self.assertRaises(cloc_count.CountError) as caught:
+        with self.assertRaises(cloc_rules.CountError) as caught:
             self.count(repo, commit, limits=cloc_count.Limits(exclude_seconds=1))
         self.assertEqual(caught.exception.kind, "exclude-timeout")
         self.assertLess(time.monotonic() - started, 15)
@@ -264,7 +264,7 @@ class TestBounds(HostileCase):
     def test_count_past_its_time_is_stopped(self):
         fixture = self.fixture({"a/__manifest__.py": "{}", "a/x.py": "A = 1\n"})
         repo, commit = self.fetched(fixture)
-        with self.assertRaises(cloc_count.CountError) as caught:
+        with self.assertRaises(cloc_rules.CountError) as caught:
             self.count(repo, commit, deadline=time.monotonic() - 1)
         self.assertEqual(caught.exception.kind, "count-timeout")
 
@@ -282,17 +282,17 @@ class TestNetworkPolicy(TestCase):
             "git@localhost:x.git",
             "git@172.16.0.1:x.git",
         ):
-            with self.subTest(url=url), self.assertRaises(git_repo.GitError) as caught:
-                git_repo.check_network(url)
+            with self.subTest(url=url), self.assertRaises(git_url.GitError) as caught:
+                git_url.check_network(url)
             self.assertEqual(caught.exception.kind, "network")
 
     def test_allowed_networks_and_hosts(self):
         allowed = "10.0.0.0/8, 127.0.0.0/8"
-        pinned = git_repo.check_network("https://127.0.0.1/x.git", allowed)
+        pinned = git_url.check_network("https://127.0.0.1/x.git", allowed)
         self.assertEqual(pinned[3], "127.0.0.1")
-        self.assertTrue(git_repo.check_network("git@localhost:x.git", "localhost"))
-        with self.assertRaises(git_repo.GitError):
-            git_repo.check_network("https://127.0.0.1/x.git", "10.0.0.0/8")
+        self.assertTrue(git_url.check_network("git@localhost:x.git", "localhost"))
+        with self.assertRaises(git_url.GitError):
+            git_url.check_network("https://127.0.0.1/x.git", "10.0.0.0/8")
 
     def test_public_address_is_pinned_for_git(self):
         def resolve(host, port, family, kind):
@@ -300,7 +300,7 @@ class TestNetworkPolicy(TestCase):
             return [(socket.AF_INET, kind, 6, "", ("140.82.112.3", port))]
 
         self.assertEqual(
-            git_repo.check_network("https://git.example.com/x.git", resolve=resolve),
+            git_url.check_network("https://git.example.com/x.git", resolve=resolve),
             ("https", "git.example.com", 443, "140.82.112.3"),
         )
 
@@ -310,8 +310,8 @@ class TestNetworkPolicy(TestCase):
                 (socket.AF_INET, kind, 6, "", ("169.254.169.254", port)),
             ]
 
-        with self.assertRaises(git_repo.GitError):
-            git_repo.check_network("https://git.example.com/x.git", resolve=rebinding)
+        with self.assertRaises(git_url.GitError):
+            git_url.check_network("https://git.example.com/x.git", resolve=rebinding)
 
     def test_endpoint_of_urls(self):
         for url, endpoint in (
@@ -322,7 +322,7 @@ class TestNetworkPolicy(TestCase):
             ("/srv/git/a", ("file", "", None)),
         ):
             with self.subTest(url=url):
-                self.assertEqual(git_repo.url_endpoint(url), endpoint)
+                self.assertEqual(git_url.url_endpoint(url), endpoint)
 
     def test_git_output_is_trimmed_to_its_errors(self):
         repo = git_repo.GitRepository("/nonexistent.git", "https://git.example.com/x")
@@ -340,7 +340,7 @@ class TestTreeListing(HostileCase):
     def test_listing_bounded_in_bytes_and_path_length(self):
         fixture = self.fixture({"a/__manifest__.py": "{}", "a/x.py": "A = 1\n"})
         repo, commit = self.fetched(fixture)
-        with self.assertRaises(git_repo.GitError) as caught:
+        with self.assertRaises(git_url.GitError) as caught:
             repo.tree(commit, max_entries=10, max_bytes=100)
         self.assertEqual(caught.exception.kind, "too-many-entries")
         blob = write_object(fixture.path, "blob", b"A = 1\n")
@@ -350,6 +350,6 @@ class TestTreeListing(HostileCase):
             tree = write_tree(fixture.path, [(b"40000", long_name, tree)])
         commit_tree(fixture.path, tree)
         repo, commit = self.in_place(fixture)
-        with self.assertRaises(git_repo.GitError) as caught:
+        with self.assertRaises(git_url.GitError) as caught:
             repo.tree(commit)
         self.assertEqual(caught.exception.kind, "object")

@@ -21,7 +21,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..tools import db_cloc, git_repo
+from ..tools import db_api, db_http, git_cache, git_repo, git_url
 from . import hostile_server
 from .common import CodeLineAgreementCommon
 from .git_fixtures import GitFixture
@@ -39,13 +39,13 @@ class TestHostileUrls(TestCase):
             "https://a..b/repo.git",
             "ssh://git@host:22;id/repo.git",
         ):
-            with self.assertRaises(git_repo.GitError, msg=url) as caught:
-                git_repo.check_url(url)
+            with self.assertRaises(git_url.GitError, msg=url) as caught:
+                git_url.check_url(url)
             self.assertEqual(caught.exception.kind, "url")
-            with self.assertRaises(git_repo.GitError):
+            with self.assertRaises(git_url.GitError):
                 git_repo.GitRepository("/nonexistent", url)
-        with self.assertRaises(db_cloc.ApiError):
-            db_cloc.parse_url("https://h;id.example")
+        with self.assertRaises(db_http.ApiError):
+            db_http.parse_url("https://h;id.example")
         # Names, IPv4 and IPv6 literals and ports stay accepted.
         for url in (
             "https://git.example.com/owner/repo.git",
@@ -53,7 +53,7 @@ class TestHostileUrls(TestCase):
             "ssh://git@[2001:db8::1]/repo.git",
             "git@192.0.2.1:owner/repo.git",
         ):
-            self.assertEqual(git_repo.check_url(url), url)
+            self.assertEqual(git_url.check_url(url), url)
 
     def test_every_element_of_git_ssh_command_is_quoted(self):
         """git runs GIT_SSH_COMMAND through sh -c: each element must come
@@ -100,15 +100,15 @@ class TestHostileUrls(TestCase):
             "::10.0.0.1",  # IPv4-compatible
         ):
             self.assertTrue(ipaddress.ip_address(address).version == 6)
-            with self.assertRaises(git_repo.GitError, msg=address) as caught:
-                git_repo.check_network(
+            with self.assertRaises(git_url.GitError, msg=address) as caught:
+                git_url.check_network(
                     "https://git.example.com/r.git", "", resolve=resolver(address)
                 )
             self.assertEqual(caught.exception.kind, "network")
-            with self.assertRaises(db_cloc.ApiError, msg=address):
-                db_cloc.check_address(f"https://[{address}]:8069")
+            with self.assertRaises(db_http.ApiError, msg=address):
+                db_http.check_address(f"https://[{address}]:8069")
         # A public IPv4 behind NAT64 stays reachable.
-        result = git_repo.check_network(
+        result = git_url.check_network(
             "https://git.example.com/r.git", "", resolve=resolver("64:ff9b::808:808")
         )
         self.assertEqual(result[3], "64:ff9b::808:808")
@@ -142,13 +142,13 @@ class TestGitCacheBound(TestCase):
 
         def sample():
             while not stop.is_set():
-                peak[0] = max(peak[0], git_repo.tree_size(self.cache_dir))
+                peak[0] = max(peak[0], git_cache.tree_size(self.cache_dir))
                 time.sleep(0.005)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         started = time.monotonic()
-        with self.assertRaises(git_repo.GitError) as caught:
+        with self.assertRaises(git_url.GitError) as caught:
             repo.fetch()
         elapsed = time.monotonic() - started
         stop.set()
@@ -168,8 +168,8 @@ class TestGitCacheBound(TestCase):
     def test_a_cache_removal_killed_halfway_leaves_no_half_cache(self):
         path = os.path.join(self.cache_dir, "repository-2.git")
         git_repo.GitRepository(path, self.fixture.url, allow_local=True).fetch()
-        git_repo.remove_cache(path)
-        git_repo.remove_cache(path)  # twice: nothing to do
+        git_cache.remove_cache(path)
+        git_cache.remove_cache(path)  # twice: nothing to do
         self.assertEqual(os.listdir(self.cache_dir), [])
 
 
@@ -313,11 +313,11 @@ class TestHostileInstance(HostileInstanceMixin, CodeLineAgreementCommon):
             self.assertFalse(instance.snapshot_ids, label)
             self.assertEqual(self.line_quantity(), quantity, label)
             # The same bounded call is what other readers of an instance use.
-            with self.assertRaises(db_cloc.ApiError) as caught:
+            with self.assertRaises(db_http.ApiError) as caught:
                 client = instance._api_client()
-                db_cloc.check_records(
+                db_http.check_records(
                     "ir.module.module",
-                    db_cloc.call(client, "ir.actions.server", "search_read"),
+                    db_api.call(client, "ir.actions.server", "search_read"),
                     ["name", "code"],
                 )
             self.assertEqual(caught.exception.kind, "protocol", label)
@@ -468,7 +468,7 @@ class TestCountEntryPoints(HostileInstanceMixin, SupportQuoteCommon, HttpCase):
         )
         order = self.quote()
         quoted = order.support_quote_repository_id
-        git_repo.remove_cache(quoted._cache_path())
+        git_cache.remove_cache(quoted._cache_path())
         for user in (self.portal, self.accountant, self.agent):
             with self.assertRaises(AccessError, msg=user.login):
                 instance.with_user(user).action_count_database()

@@ -18,7 +18,7 @@ from odoo.tests import HOST, HttpCase, get_db_name, tagged
 from odoo.tools import config
 
 from ..models.support_instance import PARAM_ALLOWED_NETWORKS
-from ..tools import db_cloc, patch_round
+from ..tools import db_http, patch_round
 from . import db_fixtures
 from .common import SupportContractCommon
 
@@ -458,7 +458,7 @@ class TestHostileVersionAnswer(PatchRoundCommon):
     def test_huge_answer_is_cut_at_the_bound(self):
         message = self.close_as_support_user("huge")
         self.assertIn("larger than allowed", message)
-        with self.assertRaises(db_cloc.ApiError) as caught:
+        with self.assertRaises(db_http.ApiError) as caught:
             patch_round.read_version(self.production.url, allowed="127.0.0.1")
         self.assertEqual(caught.exception.kind, "too-large")
 

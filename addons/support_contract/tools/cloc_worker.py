@@ -1,6 +1,6 @@
 """A worker process that counts files with Odoo's own cloc parsers.
 
-Run as a script (``python cloc_worker.py MEMORY_BYTES``) by ``cloc_count``; it
+Run as a script (``python cloc_worker.py MEMORY_BYTES``) by ``cloc_pool``; it
 reads batches of files from stdin and answers on stdout, a batch at a time:
 
     request:  one JSON line {"files": [{"ext": ".py", "size": N,
@@ -30,7 +30,7 @@ def main():
     memory = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    import cloc_count  # noqa: PLC0415 (this folder, after the limit)
+    import cloc_rules  # noqa: PLC0415 (this folder, after the limit)
 
     from odoo.tools.cloc import Cloc  # noqa: PLC0415 (after the limit)
 
@@ -45,7 +45,7 @@ def main():
         batch = json.loads(header)
         if "exclude" in batch:
             answers = [
-                exclusions(cloc_count, job, batch["max_patterns"])
+                exclusions(cloc_rules, job, batch["max_patterns"])
                 for job in batch["exclude"]
             ]
             stdout.write(json.dumps(answers).encode() + b"\n")
@@ -62,18 +62,18 @@ def main():
         stdout.flush()
 
 
-def exclusions(cloc_count, job, max_patterns):
+def exclusions(rules, job, max_patterns):
     manifest = job["manifest"]
     manifest = None if manifest is None else manifest.encode("latin1")
-    patterns = cloc_count.manifest_excludes(manifest)
-    own = len(patterns) - len(cloc_count.odoo_cloc.DEFAULT_EXCLUDE)
+    patterns = rules.manifest_excludes(manifest)
+    own = len(patterns) - len(rules.odoo_cloc.DEFAULT_EXCLUDE)
     if manifest is not None and own > max_patterns:
         return {"error": "patterns", "count": own}
-    excluded = cloc_count.excluded_files(job["paths"], patterns)
+    excluded = rules.excluded_files(job["paths"], patterns)
     # What the customer's own patterns (cloc_exclude, demo) exclude beyond
     # cloc's defaults: counted aside and shown.
-    default = cloc_count.excluded_files(
-        job["paths"], patterns[: len(cloc_count.odoo_cloc.DEFAULT_EXCLUDE)]
+    default = rules.excluded_files(
+        job["paths"], patterns[: len(rules.odoo_cloc.DEFAULT_EXCLUDE)]
     )
     return {"excluded": sorted(excluded), "declared": sorted(excluded - default)}
 

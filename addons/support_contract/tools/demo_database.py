@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields, tools
 
-from . import db_cloc
+from . import db_api, db_cloc, db_read
 
 
 def setup_database(env, instance_xmlid):
@@ -77,7 +77,7 @@ def setup_database(env, instance_xmlid):
         }
     )
     instance.sudo()._set_credentials(api_login=user.login, api_key=key)
-    cloc = db_cloc.count(db_cloc.read_customization(db_cloc.LocalReader(env)))
+    cloc = db_cloc.count(db_read.read_customization(db_api.LocalReader(env)))
     snapshot = (
         env["support.cloc.snapshot"]
         .sudo()

@@ -2,7 +2,7 @@
 
 - :func:`read_version` asks an instance what Odoo it runs, on its public
   endpoint ``/web/webclient/version_info`` (JSON-RPC), through the database
-  count's bounded, policy-checked request (``db_cloc.Client``): the same
+  count's bounded, policy-checked request (``db_http.Client``): the same
   network policy, timeouts and size limit; the answer is hostile until
   :func:`parse_version_info` has checked it.
 - :func:`read_modules` reads the installed modules and their versions
@@ -19,7 +19,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from . import db_cloc
+from . import db_http
 
 VERSION_PATH = "/web/webclient/version_info"
 MAX_VERSION_BYTES = 16 * 1024
@@ -35,14 +35,14 @@ def parse_version_info(data):
     try:
         answer = json.loads(data)
     except (ValueError, UnicodeDecodeError):
-        raise db_cloc.ApiError("protocol", "version_info is not JSON") from None
+        raise db_http.ApiError("protocol", "version_info is not JSON") from None
     result = answer.get("result") if isinstance(answer, dict) else None
     if not isinstance(result, dict):
-        raise db_cloc.ApiError("protocol", "version_info has no result")
+        raise db_http.ApiError("protocol", "version_info has no result")
     version = result.get("server_version")
     info = result.get("server_version_info")
     if not isinstance(version, str) or not VERSION_TEXT.match(version):
-        raise db_cloc.ApiError("protocol", "server_version")
+        raise db_http.ApiError("protocol", "server_version")
     if (
         not isinstance(info, list)
         or not 2 <= len(info) <= 8
@@ -56,19 +56,19 @@ def parse_version_info(data):
             for part in info
         )
     ):
-        raise db_cloc.ApiError("protocol", "server_version_info")
+        raise db_http.ApiError("protocol", "server_version_info")
     series = f"{info[0]}.{info[1]}"
     if not SERIES.match(series):
-        raise db_cloc.ApiError("protocol", "server_version_info")
+        raise db_http.ApiError("protocol", "server_version_info")
     return {"server_version": version, "series": series}
 
 
 def read_version(url, limits=None, allowed=""):
     """The running version of the Odoo at ``url`` (see parse_version_info),
     read with the database count's request, bounds and network policy."""
-    limits = limits or db_cloc.Limits()
+    limits = limits or db_http.Limits()
     limits = replace(limits, max_bytes=min(limits.max_bytes, MAX_VERSION_BYTES))
-    client = db_cloc.Client(url, "", "", limits=limits, allowed=allowed)
+    client = db_http.Client(url, "", "", limits=limits, allowed=allowed)
     body = json.dumps(
         {"jsonrpc": "2.0", "method": "call", "params": {}, "id": 1}
     ).encode()
@@ -81,9 +81,9 @@ def read_version(url, limits=None, allowed=""):
         },
     )
     if status == 404:
-        raise db_cloc.ApiError("not-found", f"HTTP {status}")
+        raise db_http.ApiError("not-found", f"HTTP {status}")
     if status != 200:
-        raise db_cloc.ApiError("server", f"HTTP {status}")
+        raise db_http.ApiError("server", f"HTTP {status}")
     return parse_version_info(data)
 
 
@@ -97,13 +97,13 @@ def read_modules(client):
         name = row.get("name") if isinstance(row, dict) else None
         version = row.get("latest_version") if isinstance(row, dict) else None
         if not isinstance(name, str) or not MODULE_NAME.match(name):
-            raise db_cloc.ApiError("protocol", "ir.module.module.name")
+            raise db_http.ApiError("protocol", "ir.module.module.name")
         if version in (None, False):
             version = ""
         if not isinstance(version, str) or (
             version and not VERSION_TEXT.match(version)
         ):
-            raise db_cloc.ApiError("protocol", "ir.module.module.latest_version")
+            raise db_http.ApiError("protocol", "ir.module.module.latest_version")
         modules[name] = version
     return modules
 
