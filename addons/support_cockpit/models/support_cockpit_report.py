@@ -21,7 +21,7 @@ class SupportCockpitReport(models.Model):
     _order = "month desc, partner_id, agreement_id"
     _rec_name = "agreement_id"
 
-    month = fields.Date(readonly=True)
+    month = fields.Date(string="Month", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -98,10 +98,12 @@ class SupportCockpitReport(models.Model):
         "usage and upgrade fees.",
     )
     billable_hours = fields.Float(
+        string="Billable hours",
         readonly=True,
         help="Hours logged in the month on tickets whose time is billed.",
     )
     included_hours = fields.Float(
+        string="Included hours",
         readonly=True,
         help="Hours logged in the month on tickets the agreement includes.",
     )
@@ -113,6 +115,7 @@ class SupportCockpitReport(models.Model):
         "(Settings > Support Contracts).",
     )
     margin = fields.Monetary(
+        string="Margin",
         readonly=True,
         groups=MONEY_GROUPS,
         help="Recurring revenue less the cost of the included hours: what "

@@ -20,7 +20,8 @@ COST = 612.35  # the company's cost of a support hour
 # 1,000 less 15 % (2,125.00, billed on November's invoice as October's),
 # 200 transactions at 0.85 (170.00), the upgrade fee 12,500 and 4 included
 # hours (4 x 612.35 = 2,449.40); in November 1.5 included hours
-# (918.525, rounded 918.53).
+# (918.525, rounded 918.53). Code lines maintained: the counts in force at
+# the month's end (5,950 in September, 6,420 from 20 October).
 # B, Operations from October: 2,900 a month, 2 included hours in October
 # (1,224.70); November's invoice credited in full.
 EXPECTED = {
@@ -41,7 +42,7 @@ EXPECTED = {
         "included_hours": 4.0,
         "included_cost": 2449.40,
         "margin": 8150.60,
-        "code_lines": 5950,
+        "code_lines": 6420,
     },
     ("A", NOV): {
         "mrr_fee": 4900.00,
