@@ -17,5 +17,6 @@
         "views/res_config_settings_views.xml",
         "data/support_cockpit_dashboard.xml",
     ],
+    "demo": ["demo/res_company_demo.xml"],
     "installable": True,
 }
