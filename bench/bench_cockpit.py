@@ -138,7 +138,6 @@ def make_history(env, ctx, count, prefix):
                 "stage_id": stage.id,
                 "in_progress": True,
                 "date_start": start,
-                "recurring_next_date": FIRST,
                 "sale_subscription_line_ids": [
                     (0, 0, {"product_id": ctx["fee"].id, "product_uom_qty": 1}),
                     (0, 0, {"product_id": ctx["code"].id, "product_uom_qty": 40}),
@@ -147,6 +146,9 @@ def make_history(env, ctx, count, prefix):
             for partner in customers
         ]
     )
+    # Written after: subscription_oca makes an agreement created with a
+    # next invoice date a draft.
+    agreements.write({"recurring_next_date": FIRST})
     billable = env.ref("support_helpdesk_scope.scope_import_export")
     included = env.ref("support_helpdesk_scope.scope_how_to")
     tickets = env["helpdesk.ticket"].create(
