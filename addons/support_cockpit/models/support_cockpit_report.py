@@ -131,30 +131,64 @@ class SupportCockpitReport(models.Model):
     )
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(f"CREATE OR REPLACE VIEW {self._table} AS ({self._query()})")
+        cr = self.env.cr
+        # What a month's figures read: the support lines of a month of
+        # periods (and of the month before, for new, changed and lost MRR).
+        cr.execute(
+            """CREATE INDEX IF NOT EXISTS support_cockpit_line_month_index
+                   ON account_move_line
+                      ((date_trunc('month', support_period_start::timestamp)::date))
+                WHERE support_kind IS NOT NULL"""
+        )
+        cr.execute(
+            """CREATE INDEX IF NOT EXISTS support_cockpit_line_next_month_index
+                   ON account_move_line
+                      (((date_trunc('month', support_period_start::timestamp)
+                         + interval '1 month')::date))
+                WHERE support_kind IS NOT NULL"""
+        )
+        tools.drop_view_if_exists(cr, self._table)
+        cr.execute(f"CREATE OR REPLACE VIEW {self._table} AS ({self._query()})")
+
+    # PostgreSQL's JIT compiles a plan whose estimated cost is high (the
+    # view's is, on years of data) and the compiling takes longer than the
+    # query itself: off for the transactions that read the cockpit.
+    def _support_no_jit(self):
+        self.env.cr.execute("SET LOCAL jit = off")
+
+    def _search(self, domain, *args, **kwargs):
+        self._support_no_jit()
+        return super()._search(domain, *args, **kwargs)
+
+    def _fetch_query(self, query, fields):
+        self._support_no_jit()
+        return super()._fetch_query(query, fields)
 
     def _query(self):
+        # Each fact is grouped by agreement (or, for time no agreement
+        # covers, by company and customer) and month, without window
+        # functions: a filter on the month or the company reaches every
+        # part, so a month's figures read that month's records only.
+        # The row id is made of the row's keys (stable from one read to the
+        # next): month, company (for time without agreement), agreement or
+        # customer, and which of the two.
         return """
-WITH invoiced AS (
-    -- Posted invoices and credit notes of agreements, per month of the
-    -- period each line bills, in the company currency.
+WITH lines AS (
     SELECT move.subscription_id AS agreement_id,
-           date_trunc('month', COALESCE(line.support_period_start,
-                                        move.invoice_date))::date AS month,
-           SUM(CASE WHEN line.support_kind = 'recurring'
-                     AND line.product_id IS DISTINCT FROM
-                         template.support_code_line_product_id
-                    THEN -line.balance ELSE 0 END) AS mrr_fee,
-           SUM(CASE WHEN line.support_kind = 'recurring'
-                     AND line.product_id = template.support_code_line_product_id
-                    THEN -line.balance ELSE 0 END) AS mrr_code_lines,
-           SUM(CASE WHEN line.support_kind = 'time'
-                    THEN -line.balance ELSE 0 END) AS time_revenue,
-           SUM(CASE WHEN line.support_kind = 'usage'
-                    THEN -line.balance ELSE 0 END) AS usage_revenue,
-           SUM(CASE WHEN line.support_kind = 'upgrade'
-                    THEN -line.balance ELSE 0 END) AS upgrade_revenue
+           date_trunc('month', line.support_period_start::timestamp)::date
+               AS month,
+           CASE WHEN line.support_kind = 'recurring'
+                THEN -line.balance ELSE 0 END AS mrr,
+           CASE WHEN line.support_kind = 'recurring'
+                 AND line.product_id IS DISTINCT FROM
+                     template.support_code_line_product_id
+                THEN -line.balance ELSE 0 END AS mrr_fee,
+           CASE WHEN line.support_kind = 'time'
+                THEN -line.balance ELSE 0 END AS time_revenue,
+           CASE WHEN line.support_kind = 'usage'
+                THEN -line.balance ELSE 0 END AS usage_revenue,
+           CASE WHEN line.support_kind = 'upgrade'
+                THEN -line.balance ELSE 0 END AS upgrade_revenue
       FROM account_move_line line
       JOIN account_move move ON move.id = line.move_id
       JOIN sale_subscription agreement ON agreement.id = move.subscription_id
@@ -163,27 +197,19 @@ WITH invoiced AS (
      WHERE line.support_kind IS NOT NULL
        AND move.state = 'posted'
        AND move.move_type IN ('out_invoice', 'out_refund')
-     GROUP BY 1, 2
 ),
-hours AS (
-    -- Time on tickets, per month logged: with the ticket's agreement, or
-    -- per company and customer when no agreement covers it.
-    SELECT ticket.agreement_id,
-           CASE WHEN ticket.agreement_id IS NULL
-                THEN COALESCE(ticket.company_id, timesheet.company_id)
-           END AS company_id,
-           CASE WHEN ticket.agreement_id IS NULL
-                THEN ticket.commercial_partner_id
-           END AS partner_id,
-           date_trunc('month', timesheet.date)::date AS month,
-           SUM(CASE WHEN timesheet.support_hours_state = 'billable'
-                    THEN timesheet.unit_amount ELSE 0 END) AS billable_hours,
-           SUM(CASE WHEN timesheet.support_hours_state = 'included'
-                    THEN timesheet.unit_amount ELSE 0 END) AS included_hours
-      FROM account_analytic_line timesheet
-      JOIN helpdesk_ticket ticket ON ticket.id = timesheet.helpdesk_ticket_id
-     WHERE timesheet.support_hours_state IN ('billable', 'included')
-     GROUP BY 1, 2, 3, 4
+previous_lines AS (
+    -- The recurring revenue of each month, seen from the month after.
+    SELECT move.subscription_id AS agreement_id,
+           (date_trunc('month', line.support_period_start::timestamp)
+            + interval '1 month')::date AS month,
+           -line.balance AS previous_mrr
+      FROM account_move_line line
+      JOIN account_move move ON move.id = line.move_id
+     WHERE line.support_kind = 'recurring'
+       AND move.state = 'posted'
+       AND move.move_type IN ('out_invoice', 'out_refund')
+       AND move.subscription_id IS NOT NULL
 ),
 counts AS (
     -- Each applied count of an active source, in force from its date until
@@ -205,117 +231,107 @@ counts AS (
             OR (instance.active AND instance.count_database
                 AND instance.environment = 'production'))
 ),
-bounds AS (
-    SELECT agreement_id, MIN(month) AS first_month, MAX(month) AS last_month
-      FROM (SELECT agreement_id, month FROM invoiced
-            UNION ALL
-            SELECT agreement_id, month FROM hours
-             WHERE agreement_id IS NOT NULL) AS months
-     GROUP BY agreement_id
-),
-keys AS (
-    -- Every month of every support agreement, from its start (or first
-    -- invoice) to this month, so a month without revenue is a month.
-    SELECT agreement.id AS agreement_id, series.month::date AS month
-      FROM sale_subscription agreement
-      LEFT JOIN bounds ON bounds.agreement_id = agreement.id
+count_months AS (
+    -- The months of each count, from its date's month to the month before
+    -- the next count's (or this month): the count in force at their end.
+    SELECT counts.agreement_id, series.month::date AS month,
+           counts.billable_code_lines
+      FROM counts
      CROSS JOIN LATERAL generate_series(
-               LEAST(date_trunc('month', agreement.date_start),
-                     bounds.first_month),
-               GREATEST(date_trunc('month', CURRENT_DATE), bounds.last_month),
+               date_trunc('month', counts.valid_from),
+               COALESCE(date_trunc('month', counts.valid_to)
+                            - interval '1 month',
+                        date_trunc('month', CURRENT_DATE)),
                interval '1 month') AS series(month)
-     WHERE agreement.support_kind IS NOT NULL
 ),
-code AS (
-    SELECT keys.agreement_id, keys.month,
-           SUM(counts.billable_code_lines) AS code_lines
-      FROM keys
-      JOIN counts
-        ON counts.agreement_id = keys.agreement_id
-       AND counts.valid_from < keys.month + interval '1 month'
-       AND (counts.valid_to IS NULL
-            OR counts.valid_to >= keys.month + interval '1 month')
-     GROUP BY 1, 2
-),
-agreement_months AS (
-    SELECT keys.agreement_id,
-           keys.month,
-           agreement.company_id,
-           customer.commercial_partner_id AS partner_id,
-           agreement.support_kind,
-           COALESCE(invoiced.mrr_fee, 0) AS mrr_fee,
-           COALESCE(invoiced.mrr_code_lines, 0) AS mrr_code_lines,
-           COALESCE(invoiced.mrr_fee, 0)
-               + COALESCE(invoiced.mrr_code_lines, 0) AS mrr,
-           LAG(COALESCE(invoiced.mrr_fee, 0)
-               + COALESCE(invoiced.mrr_code_lines, 0))
-               OVER (PARTITION BY keys.agreement_id ORDER BY keys.month)
-               AS previous_mrr,
-           COALESCE(invoiced.time_revenue, 0) AS time_revenue,
-           COALESCE(invoiced.usage_revenue, 0) AS usage_revenue,
-           COALESCE(invoiced.upgrade_revenue, 0) AS upgrade_revenue,
-           COALESCE(hours.billable_hours, 0) AS billable_hours,
-           COALESCE(hours.included_hours, 0) AS included_hours,
-           COALESCE(code.code_lines, 0) AS code_lines
-      FROM keys
-      JOIN sale_subscription agreement ON agreement.id = keys.agreement_id
-      JOIN res_partner customer ON customer.id = agreement.partner_id
-      LEFT JOIN invoiced ON invoiced.agreement_id = keys.agreement_id
-                        AND invoiced.month = keys.month
-      LEFT JOIN hours ON hours.agreement_id = keys.agreement_id
-                     AND hours.month = keys.month
-      LEFT JOIN code ON code.agreement_id = keys.agreement_id
-                    AND code.month = keys.month
-),
-all_months AS (
-    SELECT agreement_id, month, company_id, partner_id, support_kind,
-           mrr_fee, mrr_code_lines, mrr, previous_mrr, time_revenue,
-           usage_revenue, upgrade_revenue, billable_hours, included_hours,
-           code_lines
-      FROM agreement_months
+facts AS (
+    SELECT agreement_id, NULL::integer AS loose_company_id,
+           NULL::integer AS loose_partner_id, month,
+           mrr, mrr_fee, 0 AS previous_mrr, time_revenue, usage_revenue,
+           upgrade_revenue, 0 AS billable_hours, 0 AS included_hours,
+           0 AS code_lines
+      FROM lines
     UNION ALL
-    SELECT NULL, month, company_id, partner_id, NULL,
-           0, 0, 0, NULL, 0, 0, 0, billable_hours, included_hours, 0
-      FROM hours
-     WHERE agreement_id IS NULL
+    SELECT agreement_id, NULL, NULL, month,
+           0, 0, previous_mrr, 0, 0, 0, 0, 0, 0
+      FROM previous_lines
+    UNION ALL
+    SELECT ticket.agreement_id,
+           CASE WHEN ticket.agreement_id IS NULL
+                THEN COALESCE(ticket.company_id, timesheet.company_id) END,
+           CASE WHEN ticket.agreement_id IS NULL
+                THEN ticket.commercial_partner_id END,
+           date_trunc('month', timesheet.date::timestamp)::date,
+           0, 0, 0, 0, 0, 0,
+           CASE WHEN timesheet.support_hours_state = 'billable'
+                THEN timesheet.unit_amount ELSE 0 END,
+           CASE WHEN timesheet.support_hours_state = 'included'
+                THEN timesheet.unit_amount ELSE 0 END,
+           0
+      FROM account_analytic_line timesheet
+      JOIN helpdesk_ticket ticket ON ticket.id = timesheet.helpdesk_ticket_id
+     WHERE timesheet.support_hours_state IN ('billable', 'included')
+    UNION ALL
+    SELECT agreement_id, NULL, NULL, month,
+           0, 0, 0, 0, 0, 0, 0, 0, billable_code_lines
+      FROM count_months
+),
+months AS (
+    SELECT agreement_id, loose_company_id, loose_partner_id, month,
+           SUM(mrr) AS mrr,
+           SUM(mrr_fee) AS mrr_fee,
+           SUM(previous_mrr) AS previous_mrr,
+           SUM(time_revenue) AS time_revenue,
+           SUM(usage_revenue) AS usage_revenue,
+           SUM(upgrade_revenue) AS upgrade_revenue,
+           SUM(billable_hours) AS billable_hours,
+           SUM(included_hours) AS included_hours,
+           SUM(code_lines) AS code_lines
+      FROM facts
+     GROUP BY agreement_id, loose_company_id, loose_partner_id, month
 )
-SELECT row_number() OVER (
-           ORDER BY rows.month, rows.agreement_id, rows.company_id,
-                    rows.partner_id
-       ) AS id,
-       rows.month,
-       rows.company_id,
+SELECT ((((EXTRACT(YEAR FROM months.month)::bigint - 2000) * 12
+          + EXTRACT(MONTH FROM months.month)::bigint - 1) * 256
+         + MOD(COALESCE(months.loose_company_id, 0), 256)) * 4294967296
+        + COALESCE(months.agreement_id, months.loose_partner_id)) * 2
+       + (months.agreement_id IS NULL)::int AS id,
+       months.month,
+       COALESCE(agreement.company_id, months.loose_company_id) AS company_id,
        company.currency_id,
-       rows.partner_id,
-       rows.agreement_id,
-       rows.support_kind,
-       rows.mrr_fee,
-       rows.mrr_code_lines,
-       rows.mrr,
-       CASE WHEN COALESCE(rows.previous_mrr, 0) <= 0 AND rows.mrr > 0
-            THEN rows.mrr ELSE 0 END AS mrr_new,
-       CASE WHEN rows.previous_mrr > 0 AND rows.mrr > 0
-            THEN rows.mrr - rows.previous_mrr ELSE 0 END AS mrr_changed,
-       CASE WHEN rows.previous_mrr > 0 AND rows.mrr <= 0
-                 AND rows.month < date_trunc('month', CURRENT_DATE)
-            THEN -rows.previous_mrr ELSE 0 END AS mrr_lost,
-       CASE WHEN rows.mrr > 0 THEN 1 ELSE 0 END AS paying_agreements,
-       rows.time_revenue,
-       rows.usage_revenue,
-       rows.upgrade_revenue,
-       rows.mrr + rows.time_revenue + rows.usage_revenue
-           + rows.upgrade_revenue AS revenue,
-       rows.billable_hours,
-       rows.included_hours,
-       cost.included_cost,
-       rows.mrr - cost.included_cost AS margin,
-       rows.code_lines
-  FROM all_months AS rows
-  JOIN res_company company ON company.id = rows.company_id
+       COALESCE(customer.commercial_partner_id, months.loose_partner_id)
+           AS partner_id,
+       months.agreement_id,
+       agreement.support_kind,
+       months.mrr_fee,
+       months.mrr - months.mrr_fee AS mrr_code_lines,
+       months.mrr,
+       CASE WHEN months.previous_mrr <= 0 AND months.mrr > 0
+            THEN months.mrr ELSE 0 END AS mrr_new,
+       CASE WHEN months.previous_mrr > 0 AND months.mrr > 0
+            THEN months.mrr - months.previous_mrr ELSE 0 END AS mrr_changed,
+       CASE WHEN months.previous_mrr > 0 AND months.mrr <= 0
+                 AND months.month < date_trunc('month', CURRENT_DATE)
+            THEN -months.previous_mrr ELSE 0 END AS mrr_lost,
+       CASE WHEN months.mrr > 0 THEN 1 ELSE 0 END AS paying_agreements,
+       months.time_revenue,
+       months.usage_revenue,
+       months.upgrade_revenue,
+       months.mrr + months.time_revenue + months.usage_revenue
+           + months.upgrade_revenue AS revenue,
+       months.billable_hours,
+       months.included_hours,
+       ROUND(months.included_hours::numeric
+             * COALESCE(company.support_hour_cost, 0)
+             / currency.rounding) * currency.rounding AS included_cost,
+       months.mrr - ROUND(months.included_hours::numeric
+                          * COALESCE(company.support_hour_cost, 0)
+                          / currency.rounding) * currency.rounding AS margin,
+       months.code_lines
+  FROM months
+  LEFT JOIN sale_subscription agreement ON agreement.id = months.agreement_id
+  LEFT JOIN res_partner customer ON customer.id = agreement.partner_id
+  JOIN res_company company
+    ON company.id = COALESCE(agreement.company_id, months.loose_company_id)
   JOIN res_currency currency ON currency.id = company.currency_id
- CROSS JOIN LATERAL (
-       SELECT ROUND(rows.included_hours::numeric
-                    * COALESCE(company.support_hour_cost, 0)
-                    / currency.rounding) * currency.rounding AS included_cost
-       ) AS cost
+ WHERE months.agreement_id IS NULL OR agreement.support_kind IS NOT NULL
 """
