@@ -81,8 +81,12 @@ def setup(env):
         {"name": "Cockpit bench tickets", "allow_timesheets": True}
     )
     company.support_timesheet_project_id = project
-    provider = env["support.usage.provider"].create({"name": "Cockpit bench"})
-    user = env["res.users"].create(
+    Provider = env["support.usage.provider"]
+    provider = Provider.search([("name", "=", "Cockpit bench")]) or Provider.create(
+        {"name": "Cockpit bench"}
+    )
+    user = env["res.users"].search([("login", "=", "cockpit_bench_manager")])
+    user = user or env["res.users"].create(
         {
             "name": "Cockpit bench manager",
             "login": "cockpit_bench_manager",

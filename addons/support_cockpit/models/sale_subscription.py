@@ -70,13 +70,26 @@ class SaleSubscription(models.Model):
     def _search_support_upgrade_unused(self, operator, value):
         if operator != "in":
             return NotImplemented
-        # The entitlement depends on today's contract year: read for all the
-        # running Maintenance and Support agreements at once.
+        # Running Maintenance and Support agreements with upgrades per year;
+        # only those with an upgrade commenced within the last year may have
+        # used this contract year's: their contract year is checked.
         running = self.search(
             [
                 ("support_kind", "=", "maintenance"),
                 ("stage_id.type", "=", "in_progress"),
+                ("template_id.support_upgrades_per_year", ">", 0),
             ]
         )
-        unused = running.filtered("support_upgrade_unused")
-        return _boolean_domain([("id", "in", unused.ids)], value)
+        year_ago = fields.Date.context_today(self) - relativedelta(years=1)
+        recent = self.env["support.upgrade"]._read_group(
+            [
+                ("agreement_id", "in", running.ids),
+                ("state", "in", ("in_progress", "done")),
+                ("outside_entitlement", "=", False),
+                ("commencement_date", ">=", year_ago),
+            ],
+            ["agreement_id"],
+        )
+        checked = self.browse([agreement.id for (agreement,) in recent])
+        used = checked.filtered(lambda a: not a.support_upgrade_unused)
+        return _boolean_domain([("id", "in", (running - used).ids)], value)

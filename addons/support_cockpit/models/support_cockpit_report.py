@@ -147,6 +147,19 @@ class SupportCockpitReport(models.Model):
                          + interval '1 month')::date))
                 WHERE support_kind IS NOT NULL"""
         )
+        cr.execute(
+            """CREATE INDEX IF NOT EXISTS support_cockpit_timesheet_month_index
+                   ON account_analytic_line
+                      ((date_trunc('month', date::timestamp)::date))
+                WHERE helpdesk_ticket_id IS NOT NULL"""
+        )
+        # The count in force at a month's end, per source.
+        for column in ("repository_id", "instance_id"):
+            cr.execute(
+                f"""CREATE INDEX IF NOT EXISTS support_cockpit_snapshot_{column}_index
+                       ON support_cloc_snapshot ({column}, date DESC, id DESC)
+                    WHERE state = 'applied' AND {column} IS NOT NULL"""
+            )
         tools.drop_view_if_exists(cr, self._table)
         cr.execute(f"CREATE OR REPLACE VIEW {self._table} AS ({self._query()})")
 
@@ -211,38 +224,48 @@ previous_lines AS (
        AND move.move_type IN ('out_invoice', 'out_refund')
        AND move.subscription_id IS NOT NULL
 ),
-counts AS (
-    -- Each applied count of an active source, in force from its date until
-    -- the source's next applied count.
-    SELECT snapshot.agreement_id,
-           snapshot.date AS valid_from,
-           LEAD(snapshot.date) OVER (
-               PARTITION BY snapshot.repository_id, snapshot.instance_id
-               ORDER BY snapshot.date, snapshot.id
-           ) AS valid_to,
-           snapshot.billable_code_lines
-      FROM support_cloc_snapshot snapshot
-      LEFT JOIN support_repository repository
-             ON repository.id = snapshot.repository_id
-      LEFT JOIN support_instance instance ON instance.id = snapshot.instance_id
-     WHERE snapshot.state = 'applied'
-       AND snapshot.agreement_id IS NOT NULL
-       AND (repository.active
-            OR (instance.active AND instance.count_database
-                AND instance.environment = 'production'))
-),
 count_months AS (
-    -- The months of each count, from its date's month to the month before
-    -- the next count's (or this month): the count in force at their end.
-    SELECT counts.agreement_id, series.month::date AS month,
-           counts.billable_code_lines
-      FROM counts
-     CROSS JOIN LATERAL generate_series(
-               date_trunc('month', counts.valid_from),
-               COALESCE(date_trunc('month', counts.valid_to)
-                            - interval '1 month',
-                        date_trunc('month', CURRENT_DATE)),
-               interval '1 month') AS series(month)
+    -- Per month and active source (repository, or production instance
+    -- whose database is counted), the last count applied before the
+    -- month's end (for this month, the current one).
+    SELECT source.agreement_id, grid.month::date AS month,
+           latest.billable_code_lines
+      FROM generate_series(
+               (SELECT date_trunc('month', MIN(date)) FROM support_cloc_snapshot
+                 WHERE state = 'applied'),
+               date_trunc('month', CURRENT_DATE),
+               interval '1 month') AS grid(month)
+     CROSS JOIN support_repository source
+     CROSS JOIN LATERAL (
+           SELECT snapshot.billable_code_lines
+             FROM support_cloc_snapshot snapshot
+            WHERE snapshot.state = 'applied'
+              AND snapshot.repository_id = source.id
+              AND snapshot.date < grid.month + interval '1 month'
+            ORDER BY snapshot.date DESC, snapshot.id DESC
+            LIMIT 1
+       ) AS latest
+     WHERE source.active AND source.agreement_id IS NOT NULL
+    UNION ALL
+    SELECT source.agreement_id, grid.month::date AS month,
+           latest.billable_code_lines
+      FROM generate_series(
+               (SELECT date_trunc('month', MIN(date)) FROM support_cloc_snapshot
+                 WHERE state = 'applied'),
+               date_trunc('month', CURRENT_DATE),
+               interval '1 month') AS grid(month)
+     CROSS JOIN support_instance source
+     CROSS JOIN LATERAL (
+           SELECT snapshot.billable_code_lines
+             FROM support_cloc_snapshot snapshot
+            WHERE snapshot.state = 'applied'
+              AND snapshot.instance_id = source.id
+              AND snapshot.date < grid.month + interval '1 month'
+            ORDER BY snapshot.date DESC, snapshot.id DESC
+            LIMIT 1
+       ) AS latest
+     WHERE source.active AND source.agreement_id IS NOT NULL
+       AND source.count_database AND source.environment = 'production'
 ),
 facts AS (
     SELECT agreement_id, NULL::integer AS loose_company_id,
