@@ -62,7 +62,9 @@ def setup(env):
     fee = product("Cockpit bench fee", list_price=2900)
     code = product("Cockpit bench code lines", list_price=95)
     hour = product("Cockpit bench hour", support_hourly_service=True, list_price=1000)
-    ocr = product("Cockpit bench OCR", support_usage_service=True, support_usage_code="CBOCR")
+    ocr = product(
+        "Cockpit bench OCR", support_usage_service=True, support_usage_code="CBOCR"
+    )
     company.support_hourly_product_id = hour
     pricelist = env["product.pricelist"].create(
         {"name": "Cockpit bench", "currency_id": company.currency_id.id}
@@ -126,7 +128,12 @@ def make_history(env, ctx, count, prefix):
     )
     customers = env["res.partner"].create(
         [
-            {"name": f"{prefix} {i}", "street": "Gatan 1", "city": "Lund", "is_company": True}
+            {
+                "name": f"{prefix} {i}",
+                "street": "Gatan 1",
+                "city": "Lund",
+                "is_company": True,
+            }
             for i in range(count)
         ]
     )
@@ -196,7 +203,10 @@ def make_history(env, ctx, count, prefix):
     )
     repositories = env["support.repository"].create(
         [
-            {"agreement_id": agreement.id, "url": f"https://git.example.com/{prefix}/{i}.git"}
+            {
+                "agreement_id": agreement.id,
+                "url": f"https://git.example.com/{prefix}/{i}.git",
+            }
             for i, agreement in enumerate(agreements)
         ]
     )
@@ -210,7 +220,8 @@ def make_history(env, ctx, count, prefix):
     moves = env["account.move"].search([("subscription_id", "in", agreements.ids)])
     assert len(moves) == count, (len(moves), count)
     cr.execute(
-        "UPDATE account_move SET state = 'posted', name = 'CB/' || id WHERE id = ANY(%s)",
+        "UPDATE account_move SET state = 'posted', name = 'CB/' || id"
+        " WHERE id = ANY(%s)",
         [moves.ids],
     )
     cr.execute(
@@ -232,19 +243,23 @@ def make_history(env, ctx, count, prefix):
         copied = [c for c in move_columns if c != "id"]
         cr.execute(
             f"""INSERT INTO account_move (id, {", ".join(copied)})
-                SELECT m.new_id, {", ".join(
+                SELECT m.new_id, {
+                ", ".join(
                     "'CB/' || m.new_id" if c == "name" else shifted(c, "move", shift)
                     for c in copied
-                )}
+                )
+            }
                   FROM account_move move JOIN bench_moves m ON m.old_id = move.id"""
         )
         copied = [c for c in line_columns if c != "id"]
         cr.execute(
             f"""INSERT INTO account_move_line ({", ".join(copied)})
-                SELECT {", ".join(
+                SELECT {
+                ", ".join(
                     "m.new_id" if c == "move_id" else shifted(c, "line", shift)
                     for c in copied
-                )}
+                )
+            }
                   FROM account_move_line line JOIN bench_moves m
                     ON m.old_id = line.move_id"""
         )
@@ -287,8 +302,14 @@ def columns(cr, table):
     return [row[0] for row in cr.fetchall()]
 
 
-DATE_COLUMNS = {"date", "invoice_date", "invoice_date_due", "support_period_start",
-                "support_period_end", "date_maturity"}
+DATE_COLUMNS = {
+    "date",
+    "invoice_date",
+    "invoice_date_due",
+    "support_period_start",
+    "support_period_end",
+    "date_maturity",
+}
 
 
 def shifted(column, alias, shift):
@@ -383,9 +404,16 @@ def open_dashboard(env, data):
         if kind == "pivot":
             model = env[source["model"]]
             model.formatted_read_group(
-                as_domain(source["domain"]) + filter_domain(data, source.get("fieldMatching")),
+                as_domain(source["domain"])
+                + filter_domain(data, source.get("fieldMatching")),
                 [groupby_spec(r, model) for r in source["rows"] + source["columns"]],
-                [a for a in (aggregate(model, m["fieldName"]) for m in source["measures"]) if a],
+                [
+                    a
+                    for a in (
+                        aggregate(model, m["fieldName"]) for m in source["measures"]
+                    )
+                    if a
+                ],
             )
         elif kind == "chart":
             meta = source["metaData"]
@@ -399,7 +427,11 @@ def open_dashboard(env, data):
         else:
             model = env[source["model"]]
             specification = {
-                name: ({"fields": {"display_name": {}}} if model._fields[name].relational else {})
+                name: (
+                    {"fields": {"display_name": {}}}
+                    if model._fields[name].relational
+                    else {}
+                )
                 for name in source["columns"]
                 if name in model._fields
             }
@@ -409,7 +441,8 @@ def open_dashboard(env, data):
                 if model._fields.get(o["name"]) and model._fields[o["name"]].store
             )
             model.web_search_read(
-                as_domain(source["domain"]) + filter_domain(data, source.get("fieldMatching")),
+                as_domain(source["domain"])
+                + filter_domain(data, source.get("fieldMatching")),
                 specification,
                 limit=10,
                 order=order or None,
@@ -466,7 +499,9 @@ def main():
         cr.commit()
         made = time.perf_counter() - started
         cockpit_time, cockpit_queries = timed(user_env, cockpit)
-        invoicing = dashboard_data(env, "spreadsheet_dashboard_account.dashboard_invoicing")
+        invoicing = dashboard_data(
+            env, "spreadsheet_dashboard_account.dashboard_invoicing"
+        )
         baseline_time, baseline_queries = timed(user_env, invoicing)
         cr.execute("SELECT count(*) FROM support_cockpit_report")
         rows = cr.fetchone()[0]
@@ -476,7 +511,8 @@ def main():
         )
         lines = cr.fetchone()[0]
         cr.execute(
-            "SELECT count(*) FROM account_analytic_line WHERE helpdesk_ticket_id IS NOT NULL"
+            "SELECT count(*) FROM account_analytic_line"
+            " WHERE helpdesk_ticket_id IS NOT NULL"
         )
         timesheets = cr.fetchone()[0]
     print(

@@ -88,8 +88,7 @@ class SupportCockpitReport(models.Model):
     upgrade_revenue = fields.Monetary(
         string="Upgrade fees",
         readonly=True,
-        help="One-time upgrade fees invoiced, in the month the upgrade "
-        "commenced.",
+        help="One-time upgrade fees invoiced, in the month the upgrade commenced.",
     )
     revenue = fields.Monetary(
         string="Revenue",

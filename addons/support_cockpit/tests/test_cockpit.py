@@ -119,7 +119,10 @@ class TestCockpit(SupportBillingCommon):
                 "url": "https://git.example.com/kund-ett/addons.git",
             }
         )
-        for day, lines in ((datetime(2026, 9, 15, 3), 5950), (datetime(2026, 10, 20, 3), 6420)):
+        for day, lines in (
+            (datetime(2026, 9, 15, 3), 5950),
+            (datetime(2026, 10, 20, 3), 6420),
+        ):
             cls.env["support.cloc.snapshot"].create(
                 {
                     "repository_id": repository.id,
@@ -148,9 +151,7 @@ class TestCockpit(SupportBillingCommon):
         cls.agreement_b = cls.start_agreement(
             cls.template_ops, cls.other_customer, OCT, product=cls.ops_product
         )
-        cls.agreement_b.write(
-            {"recurring_next_date": OCT, "user_id": cls.env.user.id}
-        )
+        cls.agreement_b.write({"recurring_next_date": OCT, "user_id": cls.env.user.id})
         cls.agreement_b.sale_subscription_line_ids.tax_ids = cls.vat25
         # A customer without an agreement, whose time is billable.
         cls.third_customer = cls.env["res.partner"].create(
@@ -202,9 +203,7 @@ class TestCockpit(SupportBillingCommon):
         invoices = self.invoices(a) | self.invoices(b)
         self.assertEqual(len(invoices), 4)
         # A draft invoice counts for nothing until it is posted.
-        draft_nov_b = self.invoices(b).filtered(
-            lambda m: m.support_period_start == NOV
-        )
+        draft_nov_b = self.invoices(b).filtered(lambda m: m.support_period_start == NOV)
         self.assertFalse(
             any(row["mrr"] for row in self.figures(self.support_manager).values())
         )
@@ -216,7 +215,9 @@ class TestCockpit(SupportBillingCommon):
             self.env["account.move.reversal"]
             .with_user(self.accountant)
             .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"reason": "Agreement cancelled", "journal_id": invoice.journal_id.id})
+            .create(
+                {"reason": "Agreement cancelled", "journal_id": invoice.journal_id.id}
+            )
         )
         wizard.refund_moves()
         wizard.new_move_ids.with_user(self.accountant).action_post()
@@ -251,8 +252,8 @@ class TestCockpit(SupportBillingCommon):
             with self.subTest(user=user.login):
                 figures = self.figures(user)
                 self.assertEqual(
-                    set(figures), {(n, m) for n in "AB" for m in (SEP, OCT, NOV)}
-                    - {("B", SEP)},
+                    set(figures),
+                    {(n, m) for n in "AB" for m in (SEP, OCT, NOV)} - {("B", SEP)},
                 )
                 for key, row in figures.items():
                     expected = EXPECTED.get(key, {})
@@ -278,9 +279,7 @@ class TestCockpit(SupportBillingCommon):
             (fields.Date.to_date(month), kind): values
             for month, kind, *values in groups
         }
-        self.assertEqual(
-            by_key[(OCT, "maintenance")], [10600.0, 10600.0, 0.0, 0.0]
-        )
+        self.assertEqual(by_key[(OCT, "maintenance")], [10600.0, 10600.0, 0.0, 0.0])
         self.assertEqual(by_key[(OCT, "operations")], [2900.0, 2900.0, 0.0, 0.0])
         self.assertEqual(by_key[(NOV, "maintenance")], [11075.0, 0.0, 475.0, 0.0])
         self.assertEqual(by_key[(NOV, "operations")], [0.0, 0.0, 0.0, -2900.0])
@@ -313,9 +312,7 @@ class TestCockpit(SupportBillingCommon):
             field = Report._fields[field_name]
             self.assertFalse(Report._has_field_access(field, "read"))
             for user in (self.support_manager, self.accountant):
-                self.assertTrue(
-                    Report.with_user(user)._has_field_access(field, "read")
-                )
+                self.assertTrue(Report.with_user(user)._has_field_access(field, "read"))
         Dashboard = self.env["spreadsheet.dashboard"]
         cockpit = self.env.ref("support_cockpit.dashboard_support_cockpit")
         self.assertNotIn(cockpit, Dashboard.with_user(self.support_user).search([]))
@@ -325,8 +322,11 @@ class TestCockpit(SupportBillingCommon):
     def test_company_rules_hold(self):
         other = self.env["res.company"].create({"name": "Annat Bolag AB"})
         pricelist = self.env["product.pricelist"].create(
-            {"name": "Other company", "currency_id": self.currency.id,
-             "company_id": other.id}
+            {
+                "name": "Other company",
+                "currency_id": self.currency.id,
+                "company_id": other.id,
+            }
         )
         agreement = (
             self.env["sale.subscription"]
