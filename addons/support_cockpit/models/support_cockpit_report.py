@@ -4,9 +4,10 @@ MONEY_GROUPS = "support_contract.group_support_manager,account.group_account_inv
 
 
 class SupportCockpitReport(models.Model):
-    """The partner's cockpit: one row per support agreement and month (and
-    one per customer, company and month for ticket time without an
-    agreement), computed from the records by a database view.
+    """The partner's cockpit: one row per support agreement and month with
+    anything to show (and one per customer, company and month for ticket
+    time without an agreement), computed from the records by a database
+    view.
 
     Revenue is what posted invoices and credit notes bill for each month,
     in the company currency (the lines' balance): each line counts in the
@@ -179,8 +180,8 @@ class SupportCockpitReport(models.Model):
     def _query(self):
         # Each fact is grouped by agreement (or, for time no agreement
         # covers, by company and customer) and month, without window
-        # functions: a filter on the month or the company reaches every
-        # part, so a month's figures read that month's records only.
+        # functions over all rows: a filter on the month reaches every part,
+        # so a month's figures read that month's records only.
         # The row id is made of the row's keys (stable from one read to the
         # next): month, company (for time without agreement), agreement or
         # customer, and which of the two.
@@ -207,6 +208,7 @@ WITH lines AS (
       LEFT JOIN sale_subscription_template template
              ON template.id = agreement.template_id
      WHERE line.support_kind IS NOT NULL
+       AND line.support_period_start IS NOT NULL
        AND move.state = 'posted'
        AND move.move_type IN ('out_invoice', 'out_refund')
 ),
@@ -219,6 +221,7 @@ previous_lines AS (
       FROM account_move_line line
       JOIN account_move move ON move.id = line.move_id
      WHERE line.support_kind = 'recurring'
+       AND line.support_period_start IS NOT NULL
        AND move.state = 'posted'
        AND move.move_type IN ('out_invoice', 'out_refund')
        AND move.subscription_id IS NOT NULL
