@@ -8,7 +8,12 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import TranslationModuleReader
 
 ADDONS = Path(__file__).resolve().parent.parent / "addons"
-SUITE_ADDONS = ("support_contract", "support_helpdesk_scope", "support_billing")
+SUITE_ADDONS = (
+    "support_contract",
+    "support_helpdesk_scope",
+    "support_billing",
+    "support_cockpit",
+)
 
 
 @tagged("post_install", "-at_install")

@@ -1,0 +1,4 @@
+from . import res_company
+from . import res_config_settings
+from . import sale_subscription
+from . import support_cockpit_report
