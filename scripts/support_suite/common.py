@@ -18,7 +18,12 @@ ADDONS_DIR = ROOT / "addons"
 
 VAR_DIR = ROOT / "var"
 
-SUITE_ADDONS = ("support_contract", "support_helpdesk_scope", "support_billing")
+SUITE_ADDONS = (
+    "support_contract",
+    "support_helpdesk_scope",
+    "support_billing",
+    "support_cockpit",
+)
 
 DEMO_DB = os.environ.get("SUPPORT_DEMO_DB") or "support_demo"
 
