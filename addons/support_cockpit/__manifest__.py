@@ -15,6 +15,7 @@
         "security/support_cockpit_security.xml",
         "report/support_cockpit_report_views.xml",
         "views/res_config_settings_views.xml",
+        "views/support_settings_views.xml",
         "data/support_cockpit_dashboard.xml",
     ],
     "demo": ["demo/res_company_demo.xml"],

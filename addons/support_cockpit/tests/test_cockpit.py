@@ -265,6 +265,19 @@ class TestCockpit(SupportBillingCommon):
                             msg=f"{key[0]} {key[1]:%Y-%m} {measure}",
                         )
 
+    def test_the_support_manager_sets_the_cost_of_an_hour(self):
+        Settings = self.env["support.settings"]
+        with self.assertRaises(AccessError):
+            Settings.with_user(self.support_user).create({})
+        settings = Settings.with_user(self.support_manager).create({})
+        self.assertAlmostEqual(settings.hour_cost, COST, places=2)
+        settings.hour_cost = 2 * COST
+        settings.action_save()
+        self.assertAlmostEqual(self.company.support_hour_cost, 2 * COST, places=2)
+        # The 4 included hours of A in October now cost twice as much.
+        row = self.figures(self.support_manager)[("A", OCT)]
+        self.assertAlmostEqual(row["included_cost"], 2 * 2449.40, places=2)
+
     def test_totals_per_month_and_kind_move_as_new_changed_and_lost(self):
         Report = self.env["support.cockpit.report"].with_user(self.support_manager)
         groups = Report._read_group(
