@@ -18,6 +18,8 @@ from . import support_demo
 from . import support_instance
 from . import support_instance_credential
 from . import support_repository
+from . import support_repository_cache
+from . import support_repository_git_error
 from . import support_repository_credential
 from . import support_upgrade
 from . import support_patch_target
