@@ -3,6 +3,7 @@ from . import product_template
 from . import res_company
 from . import res_partner
 from . import sale_order
+from . import sale_order_quote
 from . import sale_order_line
 from . import sale_subscription
 from . import sale_subscription_template
