@@ -3,8 +3,10 @@ from . import product_template
 from . import res_company
 from . import res_partner
 from . import sale_order
+from . import sale_order_quote
 from . import sale_order_line
 from . import sale_subscription
+from . import sale_subscription_code_lines
 from . import sale_subscription_template
 from . import support_cloc_cache
 from . import support_cloc_override
@@ -18,6 +20,8 @@ from . import support_demo
 from . import support_instance
 from . import support_instance_credential
 from . import support_repository
+from . import support_repository_cache
+from . import support_repository_git_error
 from . import support_repository_credential
 from . import support_upgrade
 from . import support_patch_target

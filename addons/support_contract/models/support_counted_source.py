@@ -28,6 +28,11 @@ class SupportCountedSource(models.AbstractModel):
     _description = "Source of a code-line count"
     _count_source_field = None
 
+    # The state of the last count, the same on every source.
+    last_count_date = fields.Datetime(readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    last_error_date = fields.Datetime(readonly=True, copy=False)
+
     def _check_count_right(self):
         """Counting reads a customer's server or repository: only Support
         Users (and the server itself) start it. Checked before any network

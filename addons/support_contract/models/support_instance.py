@@ -146,9 +146,6 @@ class SupportInstance(models.Model):
         copy=False,
         help="Code lines of the last applied database count, after exclusions.",
     )
-    last_count_date = fields.Datetime(readonly=True, copy=False)
-    last_error = fields.Text(readonly=True, copy=False)
-    last_error_date = fields.Datetime(readonly=True, copy=False)
     next_count_date = fields.Date(
         copy=False,
         help="The scheduled action counts the database on or after this date.",

@@ -1,15 +1,14 @@
 import functools
 import logging
 import os
-import re
 import time
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import cloc_count, cloc_rules, demo_git, git_cache, git_repo, git_url
+from ..tools import cloc_count, cloc_rules, demo_git, git_cache, git_url
 from .support_credential_mixin import credential_input
 
 _logger = logging.getLogger(__name__)
@@ -25,13 +24,7 @@ LIMIT_PARAMS = {
     "support_contract.count_max_exclude_seconds": ("exclude_seconds", float),
     "support_contract.count_max_seconds": ("seconds", float),
 }
-PARAM_MAX_CACHE_BYTES = "support_contract.git_max_cache_bytes"
-DEFAULT_MAX_CACHE_BYTES = 512 * 2**20
-PARAM_CACHE_MAX_AGE_DAYS = "support_contract.git_cache_max_age_days"
-DEFAULT_CACHE_MAX_AGE_DAYS = 45
-CACHE_FOLDER = "support_repositories"
 CRON_BATCH = 10
-CACHE_NAME = re.compile(r"\Arepository-(\d+)\.git\Z")
 
 
 class SupportRepository(models.Model):
@@ -139,9 +132,6 @@ class SupportRepository(models.Model):
         copy=False,
         help="Code lines of the last applied count, after exclusions.",
     )
-    last_count_date = fields.Datetime(readonly=True, copy=False)
-    last_error = fields.Text(readonly=True, copy=False)
-    last_error_date = fields.Datetime(readonly=True, copy=False)
     next_count_date = fields.Date(
         copy=False,
         help="The scheduled action counts the repository on or after this date.",
@@ -346,227 +336,12 @@ class SupportRepository(models.Model):
         return company.sudo().support_cloc_max_drop_percent
 
     @api.model
-    def _cache_folder(self):
-        return os.path.join(tools.config["data_dir"], CACHE_FOLDER, self.env.cr.dbname)
-
-    def _cache_path(self):
-        self.ensure_one()
-        return os.path.join(self._cache_folder(), f"repository-{self.id}.git")
-
-    def _remove_cache(self):
-        for repo in self:
-            git_cache.remove_cache(repo._cache_path())
-
-    @api.model
     def _param_number(self, key, default, kind=int):
         value = self.env["ir.config_parameter"].sudo().get_param(key)
         try:
             return kind(value) if value not in (None, False, "") else default
         except ValueError:
             return default
-
-    def unlink(self):
-        paths = [repo._cache_path() for repo in self]
-        result = super().unlink()
-        for path in paths:
-            git_cache.remove_cache(path)
-        return result
-
-    @api.model
-    def _cron_prune_caches(self):
-        """Remove the caches no repository uses: of deleted repositories, left
-        by a process killed halfway, or not fetched for
-        support_contract.git_cache_max_age_days days. Each removal is one
-        rename then a delete: safe to run twice and to kill."""
-        folder = self._cache_folder()
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            return 0
-        max_age = self._param_number(
-            PARAM_CACHE_MAX_AGE_DAYS, DEFAULT_CACHE_MAX_AGE_DAYS, float
-        )
-        oldest = time.time() - max_age * 86400
-        ids = {}
-        for name in names:
-            match = CACHE_NAME.match(name)
-            if match:
-                ids[name] = int(match.group(1))
-        existing = set(
-            self.with_context(active_test=False)
-            .sudo()
-            .search([("id", "in", list(ids.values()))])
-            .ids
-        )
-        removed = 0
-        for name in names:
-            path = os.path.join(folder, name)
-            if ".removed-" in name:
-                stale = True
-            elif name in ids:
-                try:
-                    stale = ids[name] not in existing or (
-                        os.stat(path).st_mtime < oldest
-                    )
-                except OSError:
-                    continue
-            else:
-                continue  # not ours
-            if stale:
-                git_cache.remove_cache(path)
-                removed += 1
-        if removed:
-            _logger.info("Removed %s stale repository caches", removed)
-        return removed
-
-    def _git(self, timeout=None):
-        self.ensure_one()
-        credential = self._credential()
-        return git_repo.GitRepository(
-            self._cache_path(),
-            self.url,
-            credentials=git_repo.Credentials(
-                token=credential.auth_token or "",
-                ssh_key=credential.ssh_private_key or "",
-            ),
-            timeout=timeout or self.timeout,
-            allow_local=self._allow_local(),
-            allowed_networks=self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(PARAM_ALLOWED_NETWORKS, ""),
-            host_keys=self.ssh_host_key or "",
-            max_cache_bytes=self._param_number(
-                PARAM_MAX_CACHE_BYTES, DEFAULT_MAX_CACHE_BYTES
-            ),
-        )
-
-    def _git_error_message(self, error):
-        messages = {
-            "url": self.env._(
-                "The URL %(url)s is not a git URL this suite accepts: use "
-                "https://…, ssh://… or user@host:path.",
-                url=self.url,
-            ),
-            "url-credentials": self.env._(
-                "The URL %(url)s carries credentials. Remove them from the URL "
-                "and enter the token or SSH key in the credential fields.",
-                url=(self.url or "").split("@")[-1],
-            ),
-            "url-local": self.env._(
-                "Local paths and file:// URLs are refused for customer "
-                "repositories: %(url)s.",
-                url=self.url,
-            ),
-            "branch": self.env._(
-                "The branch %(branch)s does not exist in %(url)s (or is not a valid "
-                "branch name).",
-                branch=self.branch or self.env._("(default)"),
-                url=self.url,
-            ),
-            "auth": self.env._(
-                "The remote refused the credentials for %(url)s. Check the token "
-                "or SSH key.",
-                url=self.url,
-            ),
-            "not-found": self.env._(
-                "No repository found at %(url)s (or the credentials cannot see it).",
-                url=self.url,
-            ),
-            "unreachable": self.env._(
-                "The remote %(url)s cannot be reached.", url=self.url
-            ),
-            "timeout": self.env._(
-                "Fetching %(url)s took longer than %(seconds)s seconds.",
-                url=self.url,
-                seconds=self.timeout,
-            ),
-            "no-git": self.env._("git is not installed on the server."),
-            "no-addons": self.env._(
-                "No addon (a folder with __manifest__.py) was found in %(url)s.",
-                url=self.url,
-            ),
-            "network": self.env._(
-                "%(host)s resolves to an internal address (loopback, private, "
-                "link-local or cloud metadata); fetches from such addresses are "
-                "refused. An administrator can allow it in the system parameter "
-                "%(param)s (addresses, networks or host names).",
-                host=error.detail,
-                param=PARAM_ALLOWED_NETWORKS,
-            ),
-            "host-key": self.env._(
-                "The SSH server of %(url)s showed another host key than the one "
-                "pinned at first contact, so the fetch was refused. If the server's "
-                "key really changed, a Support Manager checks the new key and "
-                "removes the pinned one on the repository.",
-                url=self.url,
-            ),
-            "corrupt": self.env._(
-                "%(url)s sent malformed git objects (refused by git's object "
-                "checks); nothing of it was counted.",
-                url=self.url,
-            ),
-            "object": self.env._(
-                "A git object of %(url)s is not what its tree says (not a file, "
-                "wrong size, or content not matching its id); nothing of it was "
-                "counted.",
-                url=self.url,
-            ),
-            "too-many-entries": self.env._(
-                "%(url)s has more than %(limit)s files and folders in the counted "
-                "commit; the count was stopped (system parameter "
-                "support_contract.count_max_tree_entries).",
-                url=self.url,
-                limit=error.detail,
-            ),
-            "too-many-bytes": self.env._(
-                "The files to count in %(url)s add up to more than %(limit)s bytes; "
-                "the count was stopped (system parameter "
-                "support_contract.count_max_bytes).",
-                url=self.url,
-                limit=error.detail,
-            ),
-            "exclude-patterns": self.env._(
-                "The manifest of addon %(detail)s exclusion patterns (cloc_exclude, "
-                "demo): more than the %(limit)s allowed; the count was stopped "
-                "(system parameter support_contract.count_max_exclude_patterns).",
-                detail=error.detail.replace(":", " has", 1),
-                limit=self._count_limits().exclude_patterns,
-            ),
-            "exclude-timeout": self.env._(
-                "Matching the exclusion patterns of %(url)s took longer than "
-                "%(seconds)s seconds; the count was stopped (system parameter "
-                "support_contract.count_max_exclude_seconds).",
-                url=self.url,
-                seconds=error.detail,
-            ),
-            "too-large-fetch": self.env._(
-                "Fetching %(url)s took more than %(limit)s bytes on disk; git was "
-                "stopped and what it fetched removed (system parameter "
-                "support_contract.git_max_cache_bytes).",
-                url=self.url,
-                limit=error.detail,
-            ),
-            "count-timeout": self.env._(
-                "Counting %(url)s took longer than %(seconds)s seconds; the count "
-                "was stopped (system parameter support_contract.count_max_seconds).",
-                url=self.url,
-                seconds=self._count_limits().seconds,
-            ),
-        }
-        message = messages.get(error.kind) or self.env._(
-            "git failed on %(url)s.", url=self.url
-        )
-        if error.detail and error.kind in (
-            "git",
-            "corrupt",
-            "object",
-            "branch",
-            "auth",
-            "not-found",
-            "unreachable",
-        ):
-            message += "\n" + error.detail
-        return message
 
     def _folders(self):
         self.ensure_one()

@@ -1,0 +1,221 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+from ..tools import pricing
+
+
+class SaleSubscription(models.Model):
+    """The agreement's price from its code-line count: applying a count,
+    the counts in force on a day, and the prices and notes they give."""
+
+    _inherit = "sale.subscription"
+
+    # ------------------------------------------------------------------
+    # Price from the code-line count
+    # ------------------------------------------------------------------
+
+    def _support_code_line_line(self):
+        self.ensure_one()
+        product = self.support_code_line_product_id
+        return self.sale_subscription_line_ids.filtered(
+            lambda line: line.product_id == product
+        )[:1]
+
+    def _support_apply_code_lines(self, snapshot, previous):
+        """Set the code-line quantity from the repositories' applied counts.
+
+        Only the subscription line changes: invoices already made keep theirs,
+        the next invoice takes the new quantity. The chatter records the
+        change with the per-addon differences and the customer is emailed.
+        """
+        self.ensure_one()
+        product = self.support_code_line_product_id
+        if self.support_kind != "maintenance" or not product:
+            return False
+        self.invalidate_recordset(["support_code_lines"])
+        code_lines = self.support_code_lines
+        quantity = pricing.code_line_quantity(code_lines, self.support_code_line_block)
+        line = self._support_code_line_line()
+        old_quantity = line.product_uom_qty if line else 0
+        if not line or old_quantity != quantity:
+            values = {
+                "product_uom_qty": quantity,
+                # The pricelist's price for this quantity, so volume tiers are
+                # ordinary pricelist rules with a minimum quantity.
+                "price_unit": self._support_code_line_price(quantity),
+                "discount": 0.0,
+            }
+            if line:
+                line.write(values)
+            else:
+                line = self.env["sale.subscription.line"].create(
+                    {
+                        "sale_subscription_id": self.id,
+                        "product_id": product.id,
+                        **values,
+                    }
+                )
+            # subscription_oca's totals depend on the lines, not on their
+            # amounts: recompute them here rather than change that rule for
+            # every subscription.
+            for name in ("recurring_total", "amount_tax", "amount_total"):
+                self.env.add_to_compute(self._fields[name], self)
+        if old_quantity == quantity:
+            return False
+        differences = snapshot._differences(previous)
+        facts = {
+            "old_quantity": int(old_quantity),
+            "new_quantity": quantity,
+            "code_lines": code_lines,
+            "block": self.support_code_line_block,
+            "unit_price": line.price_unit,
+            "repository": snapshot.source_name,
+            "commit": snapshot.commit,
+            "differences": differences,
+        }
+        self.message_post(body=self._support_code_line_note(facts))
+        template = self.env.ref(
+            "support_contract.mail_template_code_lines_changed",
+            raise_if_not_found=False,
+        )
+        # The count email says "we counted": not sent when only the addons
+        # not charged changed (the portal shows them, with their reason).
+        if (
+            template
+            and self.partner_id.email
+            and not self.env.context.get("support_override_reprice")
+        ):
+            self.with_context(support_code_line_change=facts).message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.partner_id.ids,
+            )
+        return True
+
+    def _support_counts_in_force(self, day):
+        """{source: applied count} that set the price when ``day`` began.
+
+        Per active source (repository, or instance whose database is
+        counted), its last count applied before that day; a source not
+        counted by then has none. When no count at all was applied before
+        that day, the first counts: the first count sets the price from the
+        start (a period before it is never billed at a later count).
+        """
+        self.ensure_one()
+        repositories = self.support_repository_ids.filtered("active")
+        instances = self._support_counted_instances()
+        if not repositories and not instances:
+            return {}
+        began = fields.Datetime.to_datetime(day)
+        before, first = {}, {}
+        for snapshot in (
+            self.env["support.cloc.snapshot"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("repository_id", "in", repositories.ids),
+                    ("instance_id", "in", instances.ids),
+                    ("state", "=", "applied"),
+                ],
+                order="date desc, id desc",
+            )
+        ):
+            source = snapshot._source()
+            first[source] = snapshot  # newest first: the last one is the first
+            if snapshot.date < began:
+                before.setdefault(source, snapshot)
+        return before or first
+
+    def _support_code_line_quantity_on(self, day):
+        """The code-line quantity in force when ``day`` began; None without
+        any applied count (the quantity is then the agreement's own)."""
+        counts = self._support_counts_in_force(day)
+        if not counts:
+            return None
+        code_lines = sum(s.billable_code_lines for s in counts.values())
+        return pricing.code_line_quantity(code_lines, self.support_code_line_block)
+
+    def _support_unit_price(self, product, quantity=1.0, on_date=None):
+        """The one price rule of the suite: ``product``'s unit price for this
+        agreement, from its pricelist on ``on_date`` (so tiers are pricelist
+        rules with a minimum quantity), in the agreement's currency.
+
+        Code lines (at the period's start), upgrade fees (at the
+        commencement date) and the hourly rate (at the date of the work) all
+        come from here; without a pricelist, the product's sales price.
+        """
+        self.ensure_one()
+        on_date = on_date or fields.Date.context_today(self)
+        # In the agreement's company, whoever asks: the product's price is in
+        # that company's currency (a portal visitor's or another company's
+        # environment would convert it from the wrong currency).
+        company = self.company_id
+        product = product.with_company(company)
+        if not self.pricelist_id:
+            return product.lst_price
+        return self.pricelist_id.with_company(company)._get_product_price(
+            product, quantity or 1.0, currency=self.currency_id, date=on_date
+        )
+
+    @api.model
+    def _support_hourly_price(self, partner, company, on_date=None):
+        """(unit price, discount %, rate) of an hour of billable work for
+        ``partner`` in ``company`` on ``on_date``.
+
+        The unit price follows the covering agreement's pricelist (the
+        product's price without an agreement); the discount is the highest of
+        the customer's running agreements; the rate is the price after the
+        discount, rounded as the company's currency rounds. None when the
+        company has no hourly product: callers say so instead of billing 0.
+        """
+        on_date = on_date or fields.Date.context_today(self)
+        product = company.sudo().support_hourly_product_id
+        if not product:
+            return None
+        commercial = partner.commercial_partner_id if partner else partner
+        agreement = (
+            self.sudo()._support_covering_agreement(commercial, on_date, company)
+            if commercial
+            else self.browse()
+        )
+        if agreement:
+            price = agreement._support_unit_price(product, 1.0, on_date)
+        else:
+            price = product.sudo().with_company(company).lst_price
+        discount = (
+            commercial._support_hourly_discount(on_date, company) if commercial else 0.0
+        )
+        rate = company.currency_id.round(price * (1 - discount / 100.0))
+        return price, discount, rate
+
+    def _support_code_line_price(self, quantity, on_date=None):
+        self.ensure_one()
+        return self._support_unit_price(
+            self.support_code_line_product_id, quantity, on_date
+        )
+
+    def _support_code_line_note(self, facts):
+        rows = Markup("").join(
+            Markup("<li>%s: %s → %s</li>") % (name, old, new)
+            for name, old, new in facts["differences"]
+        )
+        body = Markup("<p>%s</p>") % self.env._(
+            "New code-line count of %(repository)s (commit %(commit)s): "
+            "%(lines)s code lines; charged blocks of %(block)s lines: "
+            "%(old)s → %(new)s from the next invoice on.",
+            repository=facts["repository"],
+            commit=facts["commit"][:12],
+            lines=facts["code_lines"],
+            old=facts["old_quantity"],
+            new=facts["new_quantity"],
+            block=facts["block"],
+        )
+        if rows:
+            body += Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._("Code lines per addon:"),
+                rows,
+            )
+        return body
