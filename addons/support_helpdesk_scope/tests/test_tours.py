@@ -59,5 +59,9 @@ class TestBackendTours(SupportHelpdeskCommon, HttpCase):
         self.assertEqual(mine.name, "Tour: analysed the import file")
         self.assertEqual(ticket.hours_spent, 3.5)
         self.assertEqual(ticket.scope, "billable")
-        self.assertEqual(ticket.billable_hours, 3.5)
+        # The 3.5 hours were logged before the ticket became billable and the
+        # reclassification did not name them: they are not billed.
+        self.assertEqual(ticket.billable_hours, 0.0)
+        self.assertEqual(ticket.logged_hours_state, "not_asked")
+        self.assertEqual(ticket.logged_hours, 3.5)
         self.assertIn("import of a new product list", ticket.scope_reason)
