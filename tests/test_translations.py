@@ -1,5 +1,6 @@
 """Every user-facing string of the suite has a Swedish translation."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -42,6 +43,29 @@ class TestSwedishTranslations(TransactionCase):
                     f"{module}/i18n/sv.po lacks {len(missing)} translation(s): "
                     f"{missing[:10]}",
                 )
+
+    def test_pot_keeps_the_records_of_other_modules_sv_po_translates(self):
+        # sv.po translates a few records of the modules the suite extends
+        # (subscription_oca's stages, which customers read on the portal).
+        # Odoo takes the occurrences from the .pot, and an export of the
+        # module does not write them: they are kept in the .pot by hand.
+        foreign = re.compile(r"model(?:_terms)?:[\w.]+,\w+:(\w+)\.")
+        for module in SUITE_ADDONS:
+            i18n = ADDONS / module / "i18n"
+            pot = {
+                (entry.msgid, occurrence)
+                for entry in polib.pofile(str(i18n / f"{module}.pot"))
+                for occurrence, _line in entry.occurrences
+            }
+            for entry in polib.pofile(str(i18n / "sv.po")):
+                for occurrence, _line in entry.occurrences:
+                    match = foreign.match(occurrence)
+                    if match and match.group(1) not in SUITE_ADDONS:
+                        self.assertIn(
+                            (entry.msgid, occurrence),
+                            pot,
+                            f"{module}.pot lost {occurrence} ({entry.msgid!r})",
+                        )
 
     def test_swedish_placeholders_match_the_english(self):
         import re
