@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import Command, api, fields, models
 
 
 class SaleOrderLine(models.Model):
@@ -28,3 +28,26 @@ class SaleOrderLine(models.Model):
             return 0.0
         on_date = order.date_order and order.date_order.date()
         return partner._support_hourly_discount(on_date, order.company_id)
+
+    def get_subscription_line_values(self):
+        # The agreement charges the taxes of the quotation the customer
+        # signed, whoever confirms it and in whichever company's context
+        # (subscription_oca would take the product's taxes of the current
+        # company, none when the customer signs on the portal).
+        values = super().get_subscription_line_values()
+        values["tax_ids"] = [Command.set(self.tax_ids.ids)]
+        return values
+
+    @api.depends("order_id.subscription_ids")
+    def _compute_qty_to_invoice(self):
+        # What a support agreement charges every month is invoiced by the
+        # agreement, never a second time from the order that made it.
+        res = super()._compute_qty_to_invoice()
+        for line in self:
+            if line.product_id.subscribable and line.order_id.subscription_ids.filtered(
+                lambda agreement: agreement.template_id
+                == line.product_id.subscription_template_id
+                and agreement.support_kind
+            ):
+                line.qty_to_invoice = 0.0
+        return res

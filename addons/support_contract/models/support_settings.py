@@ -64,6 +64,11 @@ class SupportSettings(models.TransientModel):
         "Support Manager.",
     )
 
+    def _compute_display_name(self):
+        # The screen's breadcrumb, not "support.settings,1".
+        for settings in self:
+            settings.display_name = self.env._("Support settings")
+
     @api.model
     def _support_company_fields(self):
         """{settings field: company field}."""

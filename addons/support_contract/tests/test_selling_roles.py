@@ -141,6 +141,12 @@ class TestSellingRoles(SellingCommon, HttpCase):
         self.assertEqual(agreement.user_id, order.user_id)
         customer = order.partner_id.commercial_partner_id.with_company(self.company)
         self.assertEqual(customer.property_payment_term_id, self.net30)
+        # The agreement invoices it; the order offers no second invoice.
+        self.assertNotEqual(order.invoice_status, "to invoice")
+        self.assertEqual(
+            agreement.sale_subscription_line_ids.tax_ids,
+            order.order_line.filtered("product_id.subscribable").tax_ids,
+        )
         invoice = self.accountant_first_invoice(agreement)
         self.assertEqual(invoice.amount_untaxed, order.amount_untaxed)
         self.assertEqual(invoice.amount_total, order.amount_total)

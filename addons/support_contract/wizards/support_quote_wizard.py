@@ -63,6 +63,17 @@ class SupportQuoteWizard(models.TransientModel):
                 values.setdefault("url", repository.url)
                 values.setdefault("branch", repository.branch)
                 values.setdefault("folders", repository.folders)
+        if "template_id" in fields_list and not values.get("template_id"):
+            # The one template that can price code lines is the choice.
+            templates = self.env["sale.subscription.template"].search(
+                [
+                    ("support_kind", "=", "maintenance"),
+                    ("support_code_line_product_id", "!=", False),
+                ],
+                limit=2,
+            )
+            if len(templates) == 1:
+                values["template_id"] = templates.id
         return values
 
     def _secrets(self):
