@@ -43,7 +43,8 @@ class SupportStatementPortal(PortalAccount):
                 (
                     "Content-Disposition",
                     content_disposition(
-                        filename, disposition_type="attachment" if download else "inline"
+                        filename,
+                        disposition_type="attachment" if download else "inline",
                     ),
                 ),
             ],

@@ -71,9 +71,7 @@ class SupportBillingDemo(models.AbstractModel):
         credited = Move
         for day in sorted(run_days):
             made = agreements._support_invoice_due(day)
-            made |= env["account.analytic.line"]._support_invoice_without_agreement(
-                day
-            )
+            made |= env["account.analytic.line"]._support_invoice_without_agreement(day)
             if made.subscription_id and not credited:
                 credited = made.filtered("subscription_id").sorted(
                     lambda m: (m.invoice_date, m.id)
@@ -138,10 +136,12 @@ class SupportBillingDemo(models.AbstractModel):
         """Each invoice already due paid with Odoo's *Register Payment*,
         three days before it fell due (never before its date)."""
         due = invoices.filtered(
-            lambda m: m.state == "posted"
-            and m.move_type == "out_invoice"
-            and m.payment_state == "not_paid"
-            and m.invoice_date_due < today
+            lambda m: (
+                m.state == "posted"
+                and m.move_type == "out_invoice"
+                and m.payment_state == "not_paid"
+                and m.invoice_date_due < today
+            )
         ).sorted(lambda m: (m.invoice_date, m.id))
         for invoice in due:
             paid_on = max(

@@ -48,4 +48,3 @@ class AccountMoveSend(models.AbstractModel):
                 super()._prepare_invoice_pdf_report({invoice: invoice_data})
             return
         return super()._prepare_invoice_pdf_report(invoices_data)
-

@@ -129,9 +129,7 @@ class SaleSubscription(models.Model):
         if to_post:
             # The agreements' notes are logged after posting, by their names.
             to_post.with_context(support_notes_later=True).action_post()
-        to_post.filtered(
-            lambda m: mode[m] == "invoice_send"
-        )._support_queue_sending()
+        to_post.filtered(lambda m: mode[m] == "invoice_send")._support_queue_sending()
 
     @api.model
     def _support_log_invoices(self, invoices):

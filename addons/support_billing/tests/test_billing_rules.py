@@ -195,8 +195,9 @@ class TestBillingRules(SupportBillingCommon):
 
         def halve_the_hours(credit_note):
             line = credit_note.invoice_line_ids.filtered(
-                lambda li: li.support_kind == "time"
-                or li.product_id == self.hour_product
+                lambda li: (
+                    li.support_kind == "time" or li.product_id == self.hour_product
+                )
             )
             credit_note.write(
                 {"invoice_line_ids": [Command.update(line.id, {"quantity": 1})]}

@@ -180,9 +180,9 @@ class TestConsentBilling(SupportBillingCommon):
         self.assertAmounts(december, 1500, 1875)
         html = (
             self.env["ir.actions.report"]
-            ._render_qweb_html(
-                "support_billing.report_support_statement", october.ids
-            )[0]
+            ._render_qweb_html("support_billing.report_support_statement", october.ids)[
+                0
+            ]
             .decode()
         )
         self.assertIn(first.number, html)

@@ -41,7 +41,10 @@ def english_fragments():
         for entry in polib.pofile(str(ADDONS / module / "i18n" / "sv.po")):
             if entry.obsolete or not entry.msgstr:
                 continue
-            if any(o[0].startswith("model:ir.actions.report,print") for o in entry.occurrences):
+            if any(
+                o[0].startswith("model:ir.actions.report,print")
+                for o in entry.occurrences
+            ):
                 continue
             swedish = " ".join(TAG.sub(" ", entry.msgstr).split())
             for piece in PLACEHOLDER.split(TAG.sub(" ", entry.msgid)):
@@ -154,16 +157,16 @@ class TestCustomerDocumentsInSwedish(HttpCase):
             return value.replace("\u00a0", " ").replace("\u202f", " ")
 
         flat = spaced(flat)
-        self.assertIn(spaced(f"{customer._support_format_money(monthly)} per månad"), flat)
+        self.assertIn(
+            spaced(f"{customer._support_format_money(monthly)} per månad"), flat
+        )
         self.assertIn(spaced(customer._support_format_money(monthly * months)), flat)
         self.assertIn("Minimitid 12 månader", flat)
         self.assertIn("Avgift för versionsuppgradering", flat)
         self.assertIn("12 500,00 kr", flat)
 
     def test_quotation_lines_are_written_in_the_customers_language(self):
-        notes = " ".join(
-            self.quote.order_line.filtered("display_type").mapped("name")
-        )
+        notes = " ".join(self.quote.order_line.filtered("display_type").mapped("name"))
         self.assertIn("Debiteras per månad under en minsta avtalstid om 12", notes)
         self.assertIn("12 500,00", notes.replace("\u00a0", " "))
         self.assertSwedishOnly(notes, "the quotation's lines")
@@ -308,7 +311,9 @@ class TestCustomerDocumentsInSwedish(HttpCase):
             sent = move.message_ids.filtered(lambda m: m.message_type == "comment")
             names = sent.attachment_ids.mapped("name")
             self.assertIn(f"{move._support_statement_filename()}.pdf", names)
-            self.assertTrue(move._support_statement_filename().startswith("Supportspec"))
+            self.assertTrue(
+                move._support_statement_filename().startswith("Supportspec")
+            )
             self.assertNotIn("Proforma", pdf_text(move.invoice_pdf_report_id.raw))
 
     def test_customer_downloads_the_statement_from_the_portal(self):

@@ -177,9 +177,9 @@ class TestDemo(TransactionCase):
                 invoice = upgrade.fee_invoice_line_id.move_id
                 self.assertLessEqual(upgrade.commencement_date, invoice.invoice_date)
                 earlier = invoices.filtered(
-                    lambda m, u=upgrade, i=invoice: u.commencement_date
-                    <= m.invoice_date
-                    < i.invoice_date
+                    lambda m, u=upgrade, i=invoice: (
+                        u.commencement_date <= m.invoice_date < i.invoice_date
+                    )
                 )
                 self.assertFalse(earlier, "on the first invoice after commencement")
         history = Move.search(
@@ -203,9 +203,7 @@ class TestDemo(TransactionCase):
             [("helpdesk_ticket_id.company_id", "=", company.id)]
         )
         self.assertLessEqual(max(timesheets.mapped("date")), today)
-        payments = self.env["account.payment"].search(
-            [("company_id", "=", company.id)]
-        )
+        payments = self.env["account.payment"].search([("company_id", "=", company.id)])
         self.assertTrue(payments)
         self.assertGreater(len(set(payments.mapped("date"))), 1, "not all today")
         for payment in payments:

@@ -40,8 +40,10 @@ class AccountMoveReversal(models.TransientModel):
         env = self.env(su=True)
         for original in originals:
             new_move = new_moves.filtered(
-                lambda m, o=original: m.subscription_id == o.subscription_id
-                and m.support_period_start == o.support_period_start
+                lambda m, o=original: (
+                    m.subscription_id == o.subscription_id
+                    and m.support_period_start == o.support_period_start
+                )
             )[:1]
             if not new_move:
                 continue

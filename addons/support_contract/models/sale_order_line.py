@@ -44,10 +44,8 @@ class SaleOrderLine(models.Model):
         # agreement, never a second time from the order that made it.
         res = super()._compute_qty_to_invoice()
         for line in self:
-            if line.product_id.subscribable and line.order_id.subscription_ids.filtered(
-                lambda agreement: agreement.template_id
-                == line.product_id.subscription_template_id
-                and agreement.support_kind
-            ):
+            template = line.product_id.subscription_template_id
+            agreements = line.order_id.subscription_ids.filtered("support_kind")
+            if line.product_id.subscribable and template in agreements.template_id:
                 line.qty_to_invoice = 0.0
         return res

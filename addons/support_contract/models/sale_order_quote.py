@@ -260,8 +260,7 @@ class SaleOrder(models.Model):
         months = template.support_minimum_term_months
         if template.support_upgrades_per_year == 1:
             upgrades = self.env._(
-                "One version upgrade may be commenced in each 12-month contract "
-                "year."
+                "One version upgrade may be commenced in each 12-month contract year."
             )
         elif template.support_upgrades_per_year:
             upgrades = self.env._(

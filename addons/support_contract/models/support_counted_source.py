@@ -99,6 +99,7 @@ class SupportCountedSource(models.AbstractModel):
             what=label,
             details=details,
         )
+
     # A count that dropped more than allowed, beside the applied one, while
     # it waits for a Support Manager.
     applied_commit = fields.Char(
@@ -133,6 +134,7 @@ class SupportCountedSource(models.AbstractModel):
             )
             source.pending_commit = pending.commit if pending else False
             source.pending_date = pending.date if pending else False
+
     def _next_scheduled_count_date(self, retrying=False):
         """The monthly schedule keeps its day: a count before the scheduled
         date (*Count now*) leaves it; a count on or after it moves it a

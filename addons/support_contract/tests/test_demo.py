@@ -100,8 +100,9 @@ class TestDemoData(TransactionCase):
         self.assertEqual(set(counts.mapped("state")), {"applied"})
         manager = self.env.ref("support_contract.user_manager_demo")
         confirmed = repository.message_ids.filtered(
-            lambda m: "Count confirmed by" in (m.body or "")
-            or manager.name in (m.body or "")
+            lambda m: (
+                "Count confirmed by" in (m.body or "") or manager.name in (m.body or "")
+            )
         )
         self.assertTrue(confirmed, "the drop was confirmed by the Support Manager")
         line = agreement._support_code_line_line()
@@ -113,8 +114,9 @@ class TestDemoData(TransactionCase):
             agreement = self.env.ref(f"support_contract.{xmlid}")
             first = agreement.support_repository_ids.snapshot_ids.sorted("date")[:1]
             notes = agreement.message_ids.filtered(
-                lambda m, first=first: first.commit[:7] in (m.body or "")
-                or "blocks" in (m.body or "")
+                lambda m, first=first: (
+                    first.commit[:7] in (m.body or "") or "blocks" in (m.body or "")
+                )
             ).sorted("id")
             self.assertTrue(notes, xmlid)
             quantity = -(-first.billable_code_lines // 100)

@@ -39,9 +39,9 @@ class TestConsent(SupportHelpdeskCommon, HttpCase):
         """The Reclassify button and its wizard, as ``user``."""
         action = ticket.with_user(user).action_open_reclassify()
         form = Form(
-            self.env[action["res_model"]].with_user(user).with_context(
-                **action["context"]
-            )
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
         )
         form.scope = scope
         form.reason = reason
@@ -78,8 +78,10 @@ class TestConsent(SupportHelpdeskCommon, HttpCase):
         own)."""
         assignee = ticket.user_id or ticket.team_id.user_id
         return ticket.activity_ids.filtered(
-            lambda a: a.summary == "The customer answered on billable work"
-            and a.user_id == assignee
+            lambda a: (
+                a.summary == "The customer answered on billable work"
+                and a.user_id == assignee
+            )
         )
 
     # ------------------------------------------------------------------

@@ -60,8 +60,10 @@ class TestDemo(TransactionCase):
         for ticket in tickets:
             self.assertIn(ticket.user_id, ticket.team_id.user_ids)
         imports = tickets.filtered(
-            lambda t: t.category_id
-            == self.env.ref("support_helpdesk_scope.scope_import_export")
+            lambda t: (
+                t.category_id
+                == self.env.ref("support_helpdesk_scope.scope_import_export")
+            )
         )
         self.assertEqual(imports.team_id.name, "Consulting")
 

@@ -165,8 +165,10 @@ class TestApprovalFromTheStart(SupportHelpdeskCommon):
 
     def notices(self, ticket):
         return ticket.message_ids.filtered(
-            lambda m: "not covered by your agreement" in (m.body or "")
-            or "inte täckt" in (m.body or "")
+            lambda m: (
+                "not covered by your agreement" in (m.body or "")
+                or "inte täckt" in (m.body or "")
+            )
         )
 
     def test_ticket_billable_from_the_start_waits_and_the_customer_is_told(self):

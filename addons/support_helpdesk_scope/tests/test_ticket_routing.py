@@ -68,8 +68,10 @@ class TestTicketRouting(SupportHelpdeskCommon, HttpCase):
         ticket.invalidate_recordset()
         self.assertEqual(ticket.approval_state, "declined")
         activity = ticket.activity_ids.filtered(
-            lambda a: a.summary == "The customer answered on billable work"
-            and a.user_id == self.manager
+            lambda a: (
+                a.summary == "The customer answered on billable work"
+                and a.user_id == self.manager
+            )
         )
         self.assertEqual(len(activity), 1)
         self.assertIn(self.contact.name, activity.note)

@@ -34,8 +34,7 @@ class SupportTicketReclassify(models.TransientModel):
         for wizard in self:
             ticket = wizard.ticket_id
             hours = (
-                sum(ticket.timesheet_ids.mapped("unit_amount"))
-                - ticket.billable_hours
+                sum(ticket.timesheet_ids.mapped("unit_amount")) - ticket.billable_hours
                 if ticket.scope != "billable"
                 else 0.0
             )
