@@ -69,6 +69,23 @@ def pdf_text(pdf):
         ).stdout
 
 
+def pdf_fonts(pdf):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run(
+            ["pdffonts", str(path)], check=True, capture_output=True, text=True
+        ).stdout
+
+
+def document_text(content):
+    """The text of a downloaded document: Odoo's test mode renders reports
+    as HTML unless told otherwise."""
+    if content.startswith(b"%PDF"):
+        return pdf_text(content)
+    return page_text(content)
+
+
 def page_text(content):
     tree = html.fromstring(content)
     for node in tree.xpath("//script|//style|//head"):
@@ -275,6 +292,80 @@ class TestCustomerDocumentsInSwedish(HttpCase):
                 move.is_move_sent or move.is_being_sent,
                 f"{move.name} was never sent: it would read pro forma",
             )
+
+    def oldest_history_invoice(self):
+        return self.env["account.move"].search(
+            [
+                ("subscription_id", "=", self.agreement.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("support_reversed", "=", False),
+            ],
+            order="invoice_date, id",
+            limit=1,
+        )
+
+    def test_portal_pdf_of_a_history_invoice_names_the_seller(self):
+        # The running server's sending job does for the history what it does
+        # for the monthly run's invoices (here for the oldest, as its work on
+        # one invoice); the customer then downloads it from the portal.
+        invoice = self.oldest_history_invoice()
+        self.env["account.move.send"].with_context(
+            force_report_rendering=True
+        )._generate_and_send_invoices(invoice, from_cron=True)
+        self.assertTrue(invoice.is_move_sent)
+        self.login("anna@nordkust.example", "portal")
+        response = self.url_open(
+            f"/my/invoices/{invoice.id}?report_type=pdf&download=true"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b"%PDF"))
+        text = pdf_text(response.content)
+        self.assertNamesSeller(text, "the history invoice downloaded from the portal")
+        self.assertIn(invoice.name, text)
+        self.assertNotIn("Proforma", text)
+        self.assertSwedishOnly(text, "the history invoice downloaded from the portal")
+        # Rendered with the report's style sheets (their font, DejaVu Sans,
+        # is how the PDF keeps its text layer), not wkhtmltopdf's default.
+        self.assertIn("DejaVuSans", pdf_fonts(response.content))
+
+    def test_queued_history_invoice_is_never_pro_forma_on_the_portal(self):
+        # Opened by the customer before the sending job ran: its PDF is made
+        # then, as the job makes it, and the job sends that same PDF.
+        invoice = self.oldest_history_invoice()
+        self.assertTrue(invoice.is_being_sent, "the demo left it in the queue")
+        self.assertFalse(invoice.invoice_pdf_report_id)
+        self.login("anna@nordkust.example", "portal")
+        preview = self.url_open(f"/my/invoices/{invoice.id}?report_type=html")
+        self.assertEqual(preview.status_code, 200)
+        self.assertNotIn("roforma", page_text(preview.content))
+        self.assertNamesSeller(page_text(preview.content), "the portal's preview")
+        response = self.url_open(
+            f"/my/invoices/{invoice.id}?report_type=pdf&download=true"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("proforma", response.headers["Content-Disposition"])
+        text = document_text(response.content)
+        self.assertNotIn("roforma", text)
+        self.assertNamesSeller(text, "the queued invoice downloaded from the portal")
+        self.env.invalidate_all()
+        made = invoice.invoice_pdf_report_id
+        self.assertTrue(made)
+        self.assertTrue(invoice.is_being_sent, "still to be emailed by the job")
+        self.env["account.move.send"]._generate_and_send_invoices(
+            invoice, from_cron=True
+        )
+        self.assertEqual(invoice.invoice_pdf_report_id, made)
+        self.assertFalse(invoice.is_being_sent)
+        sent = invoice.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertIn(made.name, sent.attachment_ids.mapped("name"))
+
+    def test_another_customer_makes_no_pdf_of_a_queued_invoice(self):
+        invoice = self.oldest_history_invoice()
+        self.login("erik@solberga.example", "portal")
+        self.url_open(f"/my/invoices/{invoice.id}?report_type=pdf&download=true")
+        self.env.invalidate_all()
+        self.assertFalse(invoice.invoice_pdf_report_id)
 
     def test_sending_run_sends_several_invoices_with_debians_wkhtmltopdf(self):
         # Odoo's sending cron renders its batch in one wkhtmltopdf call, which
