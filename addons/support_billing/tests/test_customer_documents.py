@@ -17,6 +17,7 @@ from lxml import html
 
 from odoo import api
 from odoo.tests import HttpCase, tagged
+from odoo.tools.misc import format_date
 
 ADDONS = Path(__file__).resolve().parents[2]
 SUITE_ADDONS = ("support_contract", "support_helpdesk_scope", "support_billing")
@@ -211,7 +212,9 @@ class TestCustomerDocumentsInSwedish(HttpCase):
         )
         self.assertTrue(counts)
         for count in counts.values():
-            self.assertIn(count.source_name, flat)
+            self.assertIn(count._support_customer_source_name(), flat)
+            if count.instance_id:
+                self.assertNotIn(count.instance_id.database_name, flat)
             if count.repository_id:
                 self.assertIn(count.commit[:12], flat)
         self.assertIn("räknad", flat)
@@ -277,6 +280,27 @@ class TestCustomerDocumentsInSwedish(HttpCase):
                     self.assertIn(instance.name, content)
                 self.assertNotIn("127.0.0.1", content)
                 self.assertSwedishOnly(page_text(content), url)
+
+    def test_portal_names_a_counted_database_as_the_customer_knows_it(self):
+        # Solberga's counted database is the partner's own demo database:
+        # Erik reads it by the instance's name, its count date in Swedish.
+        agreement = self.env.ref("support_contract.agreement_solberga_msa_demo")
+        instance = agreement._support_counted_instances()
+        self.assertEqual(len(instance), 1)
+        count = instance.snapshot_ids.filtered(lambda s: s.state == "applied")[:1]
+        self.assertTrue(count)
+        self.login("erik@solberga.example", "portal")
+        page = self.url_open(f"/my/agreements/{agreement.id}").text
+        flat = " ".join(page_text(page).split())
+        self.assertNotIn(instance.database_name, flat)
+        self.assertIn(f"Databasen i {instance.name}", flat)
+        swedish = self.env(context={"lang": "sv_SE"})
+        counted = format_date(swedish, count.date.date())
+        self.assertIn(f"räknad {counted}, anpassningar i databasen", flat)
+        repository = agreement.support_repository_ids[:1]
+        latest = repository.snapshot_ids.filtered(lambda s: s.state == "applied")[:1]
+        counted = format_date(swedish, latest.date.date())
+        self.assertIn(f"räknad {counted}, commit {latest.commit[:12]}", flat)
 
     def test_demo_history_is_sent_as_the_monthly_run_sends_it(self):
         history = self.env["account.move"].search(
