@@ -10,14 +10,15 @@ import re
 import subprocess
 import tempfile
 import unittest
+from datetime import timedelta
 from pathlib import Path
 
 import polib
 from lxml import html
 
-from odoo import api
+from odoo import api, fields
 from odoo.tests import HttpCase, tagged
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 
 ADDONS = Path(__file__).resolve().parents[2]
 SUITE_ADDONS = ("support_contract", "support_helpdesk_scope", "support_billing")
@@ -280,6 +281,60 @@ class TestCustomerDocumentsInSwedish(HttpCase):
                     self.assertIn(instance.name, content)
                 self.assertNotIn("127.0.0.1", content)
                 self.assertSwedishOnly(page_text(content), url)
+
+    def test_portal_monthly_amount_is_what_the_invoice_bills(self):
+        # This period's invoice bills the code lines in force on its first
+        # day; the count made since is billed from the next period, and the
+        # page says so with its amount and date.
+        agreement = self.agreement
+        today = fields.Date.context_today(agreement)
+        start, end = agreement._support_period_of(today)
+        invoice = self.env["account.move"].search(
+            [
+                ("subscription_id", "=", agreement.id),
+                ("support_period_start", "=", start),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("support_reversed", "=", False),
+            ]
+        )
+        self.assertEqual(len(invoice), 1, "this period is invoiced")
+        recurring = invoice.invoice_line_ids.filtered(
+            lambda line: line.support_kind == "recurring"
+            and line.support_period_start == start
+        )
+        billed = sum(recurring.mapped("price_subtotal"))
+        blocks = int(
+            recurring.filtered(
+                lambda line: line.product_id == agreement.support_code_line_product_id
+            ).quantity
+        )
+        coming = agreement.recurring_total  # the lines as the latest count set them
+        self.assertFalse(
+            invoice.currency_id.is_zero(coming - billed),
+            "the demo counted again since this period began",
+        )
+        swedish = self.env(context={"lang": "sv_SE"})
+
+        def money(amount):
+            return " ".join(
+                formatLang(swedish, amount, currency_obj=invoice.currency_id).split()
+            )
+
+        self.login("anna@nordkust.example", "portal")
+        page = html.fromstring(self.url_open(f"/my/agreements/{agreement.id}").content)
+        shown = page.xpath("//*[contains(@class, 'o_support_monthly_amount')]")
+        self.assertEqual(" ".join(shown[0].text_content().split()), money(billed))
+        flat = " ".join(page.text_content().split())
+        next_start = format_date(swedish, end + timedelta(days=1))
+        self.assertIn(f"Från och med {next_start}: {money(coming)} per månad", flat)
+        self.assertIn(
+            f"Fakturan för perioden som började {format_date(swedish, start)} "
+            f"debiterar räkningen som gällde den dagen: {blocks} block.",
+            flat,
+        )
+        listing = page_text(self.url_open("/my/agreements").content)
+        self.assertIn(money(billed), " ".join(listing.split()))
 
     def test_portal_names_a_counted_database_as_the_customer_knows_it(self):
         # Solberga's counted database is the partner's own demo database:
