@@ -85,6 +85,11 @@ class SupportBillingDemo(models.AbstractModel):
                 )[:1]
                 made |= self._demo_credit_and_invoice_again(credited, day)
             invoices |= made
+        # Their portal links exist, as for invoices sent on their dates: a
+        # customer's first portal listing then writes nothing on the invoices
+        # the sending job is working on (it would wait for the job's batch,
+        # then fail on the concurrent update).
+        (invoices | invoices.reversal_move_ids)._portal_ensure_token()
         self._demo_pay(invoices, today)
         return True
 
