@@ -300,8 +300,9 @@ class TestCustomerDocumentsInSwedish(HttpCase):
         )
         self.assertEqual(len(invoice), 1, "this period is invoiced")
         recurring = invoice.invoice_line_ids.filtered(
-            lambda line: line.support_kind == "recurring"
-            and line.support_period_start == start
+            lambda line: (
+                line.support_kind == "recurring" and line.support_period_start == start
+            )
         )
         billed = sum(recurring.mapped("price_subtotal"))
         blocks = int(
