@@ -89,7 +89,8 @@ class SupportBillingDemo(models.AbstractModel):
         # customer's first portal listing then writes nothing on the invoices
         # the sending job is working on (it would wait for the job's batch,
         # then fail on the concurrent update).
-        (invoices | invoices.reversal_move_ids)._portal_ensure_token()
+        for move in invoices | invoices.reversal_move_ids:
+            move._portal_ensure_token()
         self._demo_pay(invoices, today)
         return True
 
