@@ -86,7 +86,14 @@ def cmd_run(args):
     params = ensure_postgres()
     if not args.no_install:
         install_requirements()
-    config = write_config(params, "odoo.conf", DEMO_DB)
+    # A scheduled action's run may take minutes (the demo history's invoices
+    # rendered by the sending job after the first start): with one process,
+    # Odoo reloads the whole server when a cron thread passes its limit
+    # (limit_time_real, 120 s, unless this is set), as production sizing
+    # sets it too.
+    config = write_config(
+        params, "odoo.conf", DEMO_DB, extra={"limit_time_real_cron": "900"}
+    )
     modules = ",".join(SUITE_ADDONS)
     stamp = VAR_DIR / f"run-{DEMO_DB}.json"
     key = digest(addons_digest(), sys.executable, DEMO_DB)
