@@ -90,14 +90,18 @@ class SaleSubscription(models.Model):
         """What the customer is billed a month, as the portal tells them.
 
         ``amount``: the invoice of the period running ``today`` (the first
-        period, before the agreement starts), with the counts in force when
-        it began. ``next_amount``: the next period's, from ``next_start``,
-        when a count applied since then changes it (None otherwise, and
-        after the agreement's end). ``quantity``/``next_quantity``: the
-        code-line blocks each bills (None without counts)."""
+        period before the agreement starts, the last one after it ended),
+        with the counts in force when it began. ``next_amount``: the next
+        period's, from ``next_start``, when a count applied since then
+        changes it (None otherwise, and after the agreement's end).
+        ``quantity``/``next_quantity``: the code-line blocks each bills
+        (None without counts)."""
         self.ensure_one()
         today = today or fields.Date.context_today(self)
-        start, end = self._support_period_of(max(today, self.date_start or today))
+        day = max(today, self.date_start or today)
+        if self.date:
+            day = min(day, max(self.date, self.date_start or self.date))
+        start, end = self._support_period_of(day)
         next_start = end + timedelta(days=1)
         amounts = {
             "start": start,

@@ -201,6 +201,7 @@ class TestDemo(TransactionCase):
             history.filtered("is_being_sent").invoice_pdf_report_id,
             "no invoice PDF rendered at install",
         )
+        self.assertTrue(all(history.mapped("access_token")), "portal links made")
         self.assertLessEqual(max(history.mapped("invoice_date")), today)
         by_number = history.sorted("sequence_number")
         dates = by_number.mapped("invoice_date")
