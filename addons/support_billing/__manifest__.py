@@ -20,6 +20,7 @@
         "report/support_statement_report.xml",
         "report/account_invoice_report.xml",
         "views/account_portal_templates.xml",
+        "views/sale_subscription_portal_templates.xml",
     ],
     "demo": ["demo/support_billing_demo.xml"],
     "assets": {

@@ -19,7 +19,7 @@ from .common import (
 )
 from .database import install_suite, write_config
 from .odoo_python import check_odoo, install_requirements, odoo_cmd
-from .postgres import database_exists, drop_database, ensure_postgres
+from .postgres import database_exists, drop_database, ensure_postgres, pg_connect
 
 # Every demo role's login, printed by `make run` (the users are made by the
 # demo data of the addons).
@@ -61,12 +61,39 @@ def start_message():
     return "\n".join(lines)
 
 
+def point_reports_at_server(params, dbname):
+    """wkhtmltopdf fetches a report's style sheets from the server that
+    renders it: `report.url`, Odoo's parameter for it, names this server
+    (otherwise `web.base.url`, http://localhost:8069 until the administrator
+    logs in, which may be no server or another one). So the invoices the
+    sending job renders in the background are styled."""
+    conn = pg_connect(params, dbname)
+    try:
+        with conn, conn.cursor() as cr:
+            cr.execute(
+                "INSERT INTO ir_config_parameter (key, value, create_date, write_date) "
+                "VALUES ('report.url', %s, now() at time zone 'UTC', "
+                "now() at time zone 'UTC') ON CONFLICT (key) DO UPDATE "
+                "SET value = EXCLUDED.value, write_date = EXCLUDED.write_date",
+                (f"http://127.0.0.1:{HTTP_PORT}",),
+            )
+    finally:
+        conn.close()
+
+
 def cmd_run(args):
     check_odoo()
     params = ensure_postgres()
     if not args.no_install:
         install_requirements()
-    config = write_config(params, "odoo.conf", DEMO_DB)
+    # A scheduled action's run may take minutes (the demo history's invoices
+    # rendered by the sending job after the first start): with one process,
+    # Odoo reloads the whole server when a cron thread passes its limit
+    # (limit_time_real, 120 s, unless this is set), as production sizing
+    # sets it too.
+    config = write_config(
+        params, "odoo.conf", DEMO_DB, extra={"limit_time_real_cron": "900"}
+    )
     modules = ",".join(SUITE_ADDONS)
     stamp = VAR_DIR / f"run-{DEMO_DB}.json"
     key = digest(addons_digest(), sys.executable, DEMO_DB)
@@ -93,5 +120,6 @@ def cmd_run(args):
                 drop_database(params, DEMO_DB)
             raise
         write_stamp(stamp, key)
+    point_reports_at_server(params, DEMO_DB)
     print(start_message(), flush=True)
     return subprocess.call(odoo_cmd(config, "-d", DEMO_DB))

@@ -8,6 +8,30 @@ from ..models.account_move_send import STATEMENT_REPORT
 
 
 class SupportStatementPortal(PortalAccount):
+    @http.route()
+    def portal_my_invoice_detail(
+        self, invoice_id, access_token=None, report_type=None, download=False, **kw
+    ):
+        """An invoice waiting in Odoo's sending queue is shown and downloaded
+        as the invoice it is, never as a pro forma: its PDF is made now, as
+        the sending job would make it (which then sends that PDF)."""
+        if report_type in ("html", "pdf"):
+            try:
+                invoice_sudo = self._document_check_access(
+                    "account.move", invoice_id, access_token
+                )
+            except (AccessError, MissingError):
+                invoice_sudo = None
+            if invoice_sudo:
+                invoice_sudo._support_make_queued_documents()
+        return super().portal_my_invoice_detail(
+            invoice_id,
+            access_token=access_token,
+            report_type=report_type,
+            download=download,
+            **kw,
+        )
+
     @http.route(
         "/my/invoices/<int:invoice_id>/support-statement",
         type="http",

@@ -1,8 +1,11 @@
+import logging
 import re
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
 
 
 class AccountMove(models.Model):
@@ -68,6 +71,41 @@ class AccountMove(models.Model):
             "author_partner_id": self.env.user.partner_id.id,
         }
         self.env.ref("account.ir_cron_account_move_send")._trigger()
+
+    def _support_make_queued_documents(self):
+        """Make now, with Odoo's sending's own generation, the invoice PDF of
+        these posted invoices that wait in the sending queue without one.
+
+        For whoever opens such an invoice before *Send invoices
+        automatically* has run (a customer on the portal): they get the
+        invoice itself, never a pro forma. The sending job then sends that
+        same PDF (it never renders an invoice twice). Invoices the job is
+        rendering right now (locked) are left to it; a rendering that fails
+        leaves the invoice as it was, in the queue."""
+        waiting = self.filtered(
+            lambda move: (
+                move.state == "posted"
+                and move.sending_data
+                and not move.invoice_pdf_report_id
+            )
+        ).try_lock_for_update()
+        if not waiting:
+            return
+        Send = self.env["account.move.send"]
+        try:
+            with self.env.cr.savepoint():
+                Send._generate_invoice_documents(
+                    {
+                        move: Send._get_default_sending_settings(move, from_cron=True)
+                        for move in waiting
+                    }
+                )
+        except Exception:  # the sending job tries again and reports it
+            _logger.warning(
+                "Invoice PDFs of %s not made ahead of their sending",
+                waiting.ids,
+                exc_info=True,
+            )
 
     def _get_mail_template(self):
         """Invoices of agreements are sent with their template's email."""

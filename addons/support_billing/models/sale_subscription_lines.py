@@ -1,10 +1,11 @@
 """The lines of an invoice, one builder per kind of charge."""
 
 from collections import defaultdict
+from datetime import timedelta
 
-from odoo import Command, models
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 
 
 class SaleSubscription(models.Model):
@@ -63,6 +64,89 @@ class SaleSubscription(models.Model):
             values["support_kind"] = "recurring"
             lines.append((values, None, (start, end)))
         return lines
+
+    def _support_recurring_amount(self, start):
+        """What the invoice of the period beginning on ``start`` bills in
+        advance, excluding VAT: the lines ``_support_recurring_lines`` makes
+        for it (code lines as counted when the period began, priced that day
+        by the one price rule), each as Odoo's taxes compute a line."""
+        self.ensure_one()
+        end = self._support_period_of(start)[1]
+        Tax = self.env["account.tax"]
+        total = 0.0
+        for values, _source, _period in self._support_recurring_lines(start, end, None):
+            tax_ids = [i for command in values.get("tax_ids", []) for i in command[2]]
+            price = values["price_unit"] * (1 - (values.get("discount") or 0.0) / 100)
+            total += Tax.browse(tax_ids).compute_all(
+                price,
+                self.currency_id,
+                values["quantity"],
+                product=self.env["product.product"].browse(values.get("product_id")),
+                partner=self.partner_id,
+            )["total_excluded"]
+        return total
+
+    def _support_monthly_amounts(self, today=None):
+        """What the customer is billed a month, as the portal tells them.
+
+        ``amount``: the invoice of the period running ``today`` (the first
+        period before the agreement starts, the last one after it ended),
+        with the counts in force when it began. ``next_amount``: the next
+        period's, from ``next_start``, when a count applied since then
+        changes it (None otherwise, and after the agreement's end).
+        ``quantity``/``next_quantity``: the code-line blocks each bills
+        (None without counts)."""
+        self.ensure_one()
+        today = today or fields.Date.context_today(self)
+        day = max(today, self.date_start or today)
+        if self.date:
+            day = min(day, max(self.date, self.date_start or self.date))
+        start, end = self._support_period_of(day)
+        next_start = end + timedelta(days=1)
+        amounts = {
+            "start": start,
+            "amount": self._support_recurring_amount(start),
+            "quantity": self._support_code_line_quantity_on(start),
+            "next_start": next_start,
+            "next_amount": None,
+            "next_quantity": None,
+        }
+        if self.date and next_start > self.date:
+            return amounts
+        next_amount = self._support_recurring_amount(next_start)
+        if not self.currency_id.is_zero(next_amount - amounts["amount"]):
+            amounts["next_amount"] = next_amount
+            amounts["next_quantity"] = self._support_code_line_quantity_on(next_start)
+        return amounts
+
+    def _support_monthly_notes(self, amounts):
+        """The portal's sentences about a newer count (``amounts`` from
+        ``_support_monthly_amounts``), in this environment's language:
+        ``next`` the next period's amount, ``in_force`` which count the
+        period running now bills. Empty when no newer count changes it."""
+        self.ensure_one()
+        if amounts["next_amount"] is None:
+            return {}
+        notes = {
+            "next": self.env._(
+                "From %(date)s: %(amount)s a month (excl. VAT), after the latest "
+                "code-line count.",
+                date=format_date(self.env, amounts["next_start"]),
+                amount=formatLang(
+                    self.env, amounts["next_amount"], currency_obj=self.currency_id
+                ),
+            )
+        }
+        if amounts["quantity"] is not None and amounts["next_quantity"] is not None:
+            notes["in_force"] = self.env._(
+                "This count is billed from %(date)s, the first period that begins "
+                "after it. The invoice of the period that began on %(start)s bills "
+                "the count in force that day: %(blocks)s blocks.",
+                date=format_date(self.env, amounts["next_start"]),
+                start=format_date(self.env, amounts["start"]),
+                blocks=amounts["quantity"],
+            )
+        return notes
 
     def _support_product_names(self, product):
         """``product``'s name and display name in every installed language."""

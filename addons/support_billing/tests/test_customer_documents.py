@@ -10,13 +10,15 @@ import re
 import subprocess
 import tempfile
 import unittest
+from datetime import timedelta
 from pathlib import Path
 
 import polib
 from lxml import html
 
-from odoo import api
+from odoo import api, fields
 from odoo.tests import HttpCase, tagged
+from odoo.tools.misc import format_date, formatLang
 
 ADDONS = Path(__file__).resolve().parents[2]
 SUITE_ADDONS = ("support_contract", "support_helpdesk_scope", "support_billing")
@@ -67,6 +69,23 @@ def pdf_text(pdf):
             capture_output=True,
             text=True,
         ).stdout
+
+
+def pdf_fonts(pdf):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run(
+            ["pdffonts", str(path)], check=True, capture_output=True, text=True
+        ).stdout
+
+
+def document_text(content):
+    """The text of a downloaded document: Odoo's test mode renders reports
+    as HTML unless told otherwise."""
+    if content.startswith(b"%PDF"):
+        return pdf_text(content)
+    return page_text(content)
 
 
 def page_text(content):
@@ -194,7 +213,9 @@ class TestCustomerDocumentsInSwedish(HttpCase):
         )
         self.assertTrue(counts)
         for count in counts.values():
-            self.assertIn(count.source_name, flat)
+            self.assertIn(count._support_customer_source_name(), flat)
+            if count.instance_id:
+                self.assertNotIn(count.instance_id.database_name, flat)
             if count.repository_id:
                 self.assertIn(count.commit[:12], flat)
         self.assertIn("räknad", flat)
@@ -261,6 +282,82 @@ class TestCustomerDocumentsInSwedish(HttpCase):
                 self.assertNotIn("127.0.0.1", content)
                 self.assertSwedishOnly(page_text(content), url)
 
+    def test_portal_monthly_amount_is_what_the_invoice_bills(self):
+        # This period's invoice bills the code lines in force on its first
+        # day; the count made since is billed from the next period, and the
+        # page says so with its amount and date.
+        agreement = self.agreement
+        today = fields.Date.context_today(agreement)
+        start, end = agreement._support_period_of(today)
+        invoice = self.env["account.move"].search(
+            [
+                ("subscription_id", "=", agreement.id),
+                ("support_period_start", "=", start),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("support_reversed", "=", False),
+            ]
+        )
+        self.assertEqual(len(invoice), 1, "this period is invoiced")
+        recurring = invoice.invoice_line_ids.filtered(
+            lambda line: (
+                line.support_kind == "recurring" and line.support_period_start == start
+            )
+        )
+        billed = sum(recurring.mapped("price_subtotal"))
+        blocks = int(
+            recurring.filtered(
+                lambda line: line.product_id == agreement.support_code_line_product_id
+            ).quantity
+        )
+        coming = agreement.recurring_total  # the lines as the latest count set them
+        self.assertFalse(
+            invoice.currency_id.is_zero(coming - billed),
+            "the demo counted again since this period began",
+        )
+        swedish = self.env(context={"lang": "sv_SE"})
+
+        def money(amount):
+            return " ".join(
+                formatLang(swedish, amount, currency_obj=invoice.currency_id).split()
+            )
+
+        self.login("anna@nordkust.example", "portal")
+        page = html.fromstring(self.url_open(f"/my/agreements/{agreement.id}").content)
+        shown = page.xpath("//*[contains(@class, 'o_support_monthly_amount')]")
+        self.assertEqual(" ".join(shown[0].text_content().split()), money(billed))
+        flat = " ".join(page.text_content().split())
+        next_start = format_date(swedish, end + timedelta(days=1))
+        self.assertIn(f"Från och med {next_start}: {money(coming)} per månad", flat)
+        self.assertIn(
+            f"Fakturan för perioden som började {format_date(swedish, start)} "
+            f"debiterar räkningen som gällde den dagen: {blocks} block.",
+            flat,
+        )
+        listing = page_text(self.url_open("/my/agreements").content)
+        self.assertIn(money(billed), " ".join(listing.split()))
+
+    def test_portal_names_a_counted_database_as_the_customer_knows_it(self):
+        # Solberga's counted database is the partner's own demo database:
+        # Erik reads it by the instance's name, its count date in Swedish.
+        agreement = self.env.ref("support_contract.agreement_solberga_msa_demo")
+        instance = agreement._support_counted_instances()
+        self.assertEqual(len(instance), 1)
+        count = instance.snapshot_ids.filtered(lambda s: s.state == "applied")[:1]
+        self.assertTrue(count)
+        self.login("erik@solberga.example", "portal")
+        page = self.url_open(f"/my/agreements/{agreement.id}").text
+        flat = " ".join(page_text(page).split())
+        self.assertNotIn(instance.database_name, flat)
+        self.assertIn(f"Databasen i {instance.name}", flat)
+        swedish = self.env(context={"lang": "sv_SE"})
+        counted = format_date(swedish, count.date.date())
+        self.assertIn(f"räknad {counted}, anpassningar i databasen", flat)
+        repository = agreement.support_repository_ids[:1]
+        latest = repository.snapshot_ids.filtered(lambda s: s.state == "applied")[:1]
+        counted = format_date(swedish, latest.date.date())
+        self.assertIn(f"räknad {counted}, commit {latest.commit[:12]}", flat)
+
     def test_demo_history_is_sent_as_the_monthly_run_sends_it(self):
         history = self.env["account.move"].search(
             [
@@ -275,6 +372,80 @@ class TestCustomerDocumentsInSwedish(HttpCase):
                 move.is_move_sent or move.is_being_sent,
                 f"{move.name} was never sent: it would read pro forma",
             )
+
+    def oldest_history_invoice(self):
+        return self.env["account.move"].search(
+            [
+                ("subscription_id", "=", self.agreement.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("support_reversed", "=", False),
+            ],
+            order="invoice_date, id",
+            limit=1,
+        )
+
+    def test_portal_pdf_of_a_history_invoice_names_the_seller(self):
+        # The running server's sending job does for the history what it does
+        # for the monthly run's invoices (here for the oldest, as its work on
+        # one invoice); the customer then downloads it from the portal.
+        invoice = self.oldest_history_invoice()
+        self.env["account.move.send"].with_context(
+            force_report_rendering=True
+        )._generate_and_send_invoices(invoice, from_cron=True)
+        self.assertTrue(invoice.is_move_sent)
+        self.login("anna@nordkust.example", "portal")
+        response = self.url_open(
+            f"/my/invoices/{invoice.id}?report_type=pdf&download=true"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b"%PDF"))
+        text = pdf_text(response.content)
+        self.assertNamesSeller(text, "the history invoice downloaded from the portal")
+        self.assertIn(invoice.name, text)
+        self.assertNotIn("Proforma", text)
+        self.assertSwedishOnly(text, "the history invoice downloaded from the portal")
+        # Rendered with the report's style sheets (their font, DejaVu Sans,
+        # is how the PDF keeps its text layer), not wkhtmltopdf's default.
+        self.assertIn("DejaVuSans", pdf_fonts(response.content))
+
+    def test_queued_history_invoice_is_never_pro_forma_on_the_portal(self):
+        # Opened by the customer before the sending job ran: its PDF is made
+        # then, as the job makes it, and the job sends that same PDF.
+        invoice = self.oldest_history_invoice()
+        self.assertTrue(invoice.is_being_sent, "the demo left it in the queue")
+        self.assertFalse(invoice.invoice_pdf_report_id)
+        self.login("anna@nordkust.example", "portal")
+        preview = self.url_open(f"/my/invoices/{invoice.id}?report_type=html")
+        self.assertEqual(preview.status_code, 200)
+        self.assertNotIn("roforma", page_text(preview.content))
+        self.assertNamesSeller(page_text(preview.content), "the portal's preview")
+        response = self.url_open(
+            f"/my/invoices/{invoice.id}?report_type=pdf&download=true"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("proforma", response.headers["Content-Disposition"])
+        text = document_text(response.content)
+        self.assertNotIn("roforma", text)
+        self.assertNamesSeller(text, "the queued invoice downloaded from the portal")
+        self.env.invalidate_all()
+        made = invoice.invoice_pdf_report_id
+        self.assertTrue(made)
+        self.assertTrue(invoice.is_being_sent, "still to be emailed by the job")
+        self.env["account.move.send"]._generate_and_send_invoices(
+            invoice, from_cron=True
+        )
+        self.assertEqual(invoice.invoice_pdf_report_id, made)
+        self.assertFalse(invoice.is_being_sent)
+        sent = invoice.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertIn(made.name, sent.attachment_ids.mapped("name"))
+
+    def test_another_customer_makes_no_pdf_of_a_queued_invoice(self):
+        invoice = self.oldest_history_invoice()
+        self.login("erik@solberga.example", "portal")
+        self.url_open(f"/my/invoices/{invoice.id}?report_type=pdf&download=true")
+        self.env.invalidate_all()
+        self.assertFalse(invoice.invoice_pdf_report_id)
 
     def test_sending_run_sends_several_invoices_with_debians_wkhtmltopdf(self):
         # Odoo's sending cron renders its batch in one wkhtmltopdf call, which

@@ -98,7 +98,7 @@ class SupportAgreementPortal(CustomerPortal):
                     {
                         "name": source.name
                         if source._name == "support.repository"
-                        else source._database_label(),
+                        else source._support_customer_label(),
                         "kind": source._name,
                         "latest": source.snapshot_ids.filtered(
                             lambda s: s.state == "applied"

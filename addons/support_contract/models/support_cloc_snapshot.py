@@ -123,6 +123,14 @@ class SupportClocSnapshot(models.Model):
                 snapshot.source_kind = "repository"
                 snapshot.source_name = snapshot.repository_id.name
 
+    def _support_customer_source_name(self):
+        """The source as the customer reads it: a repository by its name, a
+        database by its instance's name."""
+        self.ensure_one()
+        if self.instance_id:
+            return self.instance_id._support_customer_label()
+        return self.repository_id.name
+
     def _source(self):
         """The repository or the instance this count read."""
         self.ensure_one()

@@ -252,6 +252,14 @@ class SupportInstance(models.Model):
             instance=self.name,
         )
 
+    def _support_customer_label(self):
+        """The counted database as the customer knows it (portal, support
+        statement): by the instance's name as staff named it. The database's
+        own name is a technical detail of the server (in the demo, the
+        partner's own database), kept for staff in ``_database_label``."""
+        self.ensure_one()
+        return self.env._("Database of %(instance)s", instance=self.name)
+
     @api.model
     def _count_limits(self):
         return db_http.Limits(**self._limits_from_params(DB_LIMIT_PARAMS))
