@@ -2,6 +2,7 @@ from . import account_move_line
 from . import product_template
 from . import res_company
 from . import res_partner
+from . import res_users
 from . import sale_order
 from . import sale_order_quote
 from . import sale_order_line
