@@ -73,6 +73,8 @@ class SaleSubscription(models.Model):
         return names
 
     def _support_blocks_label(self, product, quantity, block):
+        # The product's name in this agreement's language (the customer's).
+        product = product.with_env(self.env)
         if quantity == 1:
             return self.env._(
                 "%(product)s: 1 block of %(block)s lines",
@@ -168,6 +170,9 @@ class SaleSubscription(models.Model):
         ]
 
     def _support_transactions_label(self, product, quantity):
+        # The usage records were read in the caller's language: the service
+        # is named in this agreement's (the customer's).
+        product = product.with_env(self.env)
         count = int(quantity) if float(quantity).is_integer() else quantity
         if count == 1:
             return self.env._(
