@@ -92,7 +92,8 @@ class TestQuoteFromRepository(SupportQuoteCommon):
             lambda line: line.product_id == self.code_product
         )
         self.assertEqual(code.product_uom_qty, 17)
-        self.assertEqual(len(order.order_line.filtered("support_quote_line")), 5)
+        # The section, the code lines and the template's fixed fee.
+        self.assertEqual(len(order.order_line.filtered("support_quote_line")), 3)
         self.assertIn(self.hour_product, order.order_line.product_id)
 
     def test_an_addon_not_charged_is_shown_with_its_reason_after_a_recount(self):
