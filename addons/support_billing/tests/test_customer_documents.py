@@ -195,7 +195,9 @@ class TestCustomerDocumentsInSwedish(HttpCase):
         # The commitment is the block computed from the lines, never a note
         # typed once that an edit of the lines would leave wrong.
         self.assertFalse(
-            self.quote.order_line.filtered(lambda l: l.display_type == "line_note")
+            self.quote.order_line.filtered(
+                lambda line: line.display_type == "line_note"
+            )
         )
 
     def test_invoice_pdf_is_swedish_and_names_the_seller_and_bankgiro(self):
@@ -374,7 +376,6 @@ class TestCustomerDocumentsInSwedish(HttpCase):
         self.assertSwedishOnly(text, "the quotation's portal page")
         self.assertIn("per månad", text)
         self.assertIn("Vad du förbinder dig till", text)
-
 
     # An Operations agreement sold the ordinary way in Sales to a Swedish
     # prospect: its quotation (PDF and portal page) and its first invoice

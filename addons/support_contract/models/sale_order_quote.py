@@ -231,10 +231,12 @@ class SaleOrder(models.Model):
         its subscribable products (an upgrade fee is charged once)."""
         self.ensure_one()
         return self.order_line.filtered(
-            lambda line: not line.display_type
-            and line.product_id.subscribable
-            and line.product_id.subscription_template_id == template
-            and line.product_id != template.support_upgrade_fee_product_id
+            lambda line: (
+                not line.display_type
+                and line.product_id.subscribable
+                and line.product_id.subscription_template_id == template
+                and line.product_id != template.support_upgrade_fee_product_id
+            )
         )
 
     def _support_quote_monthly_amount(self, template=None):
