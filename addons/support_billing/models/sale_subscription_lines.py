@@ -50,12 +50,10 @@ class SaleSubscription(models.Model):
                         ),
                     }
                 )
-            elif line.product_id and line.name in self._support_product_names(
-                line.product_id
-            ):
-                # A line named as its product reads as the product's name in
-                # the customer's language.
-                values["name"] = line.product_id.display_name
+            elif line.product_id:
+                # A line named as its product (in whichever language it was
+                # named) reads as the product's name in the customer's.
+                values["name"] = self._support_product_label(line)
             # subscription_oca passes the product's own income account, False
             # when it has none: let the invoice find the company's instead.
             if not values.get("account_id"):
@@ -148,15 +146,22 @@ class SaleSubscription(models.Model):
             )
         return notes
 
-    def _support_product_names(self, product):
-        """``product``'s name and display name in every installed language."""
-        names = set()
+    def _support_product_label(self, line):
+        """``line``'s label in this agreement's language (the customer's):
+        the product's name, or its name and sales description, when the line
+        is named so in any installed language; else the line's own text."""
+        product = line.product_id.with_env(self.env)
         for code, _name in self.env["res.lang"].get_installed():
-            translated = product.with_context(lang=code)
-            names |= {translated.name, translated.display_name}
-        return names
+            translated = line.product_id.with_context(lang=code)
+            if line.name in (translated.name, translated.display_name):
+                return product.display_name
+            if line.name == translated.get_product_multiline_description_sale():
+                return product.get_product_multiline_description_sale()
+        return line.name
 
     def _support_blocks_label(self, product, quantity, block):
+        # The product's name in this agreement's language (the customer's).
+        product = product.with_env(self.env)
         if quantity == 1:
             return self.env._(
                 "%(product)s: 1 block of %(block)s lines",
@@ -252,6 +257,9 @@ class SaleSubscription(models.Model):
         ]
 
     def _support_transactions_label(self, product, quantity):
+        # The usage records were read in the caller's language: the service
+        # is named in this agreement's (the customer's).
+        product = product.with_env(self.env)
         count = int(quantity) if float(quantity).is_integer() else quantity
         if count == 1:
             return self.env._(

@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 from lxml import html
 
-from odoo import api, fields
+from odoo import Command, api, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools.misc import format_date, formatLang
 
@@ -24,6 +24,11 @@ ADDONS = Path(__file__).resolve().parents[2]
 SUITE_ADDONS = ("support_contract", "support_helpdesk_scope", "support_billing")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
 TAG = re.compile(r"<[^>]+>")
+OTHERS_STAFF_LABEL = re.compile(
+    r"model(?:_terms)?:(?:ir\.model\.fields(?:\.selection)?|ir\.model|ir\.ui\.menu"
+    r"|ir\.actions\.\w+|ir\.ui\.view),\w+:(?:subscription_oca|helpdesk_mgmt)\."
+    r"(?!portal_)"
+)
 
 # The seller in the demo (support_contract/demo/res_company_demo.xml).
 SELLER = ("Nordisk ERP Partner AB", "556677-8899", "SE556677889901", "5050-1055")
@@ -31,6 +36,19 @@ SELLER = ("Nordisk ERP Partner AB", "556677-8899", "SE556677889901", "5050-1055"
 SWEDISH_MONEY = re.compile(r"\d{1,3}(?:[\s\u00a0\u202f]\d{3})*,\d{2}[\s\u00a0]kr")
 ENGLISH_MONEY = re.compile(r"\d,\d{3}\.\d{2}|\d\.\d{2}[\s\u00a0]?(?:kr|SEK)")
 ENGLISH_DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
+
+
+# English names of the demo's products and texts that were seen on Swedish
+# documents: none may appear on what a Swedish customer receives.
+ENGLISH_SEEN = (
+    "Operations Agreement, monthly fee",
+    "OCR of supplier bills",
+    "transactions",
+    "per month",
+    "What you commit to",
+    "Minimum term",
+    "Kommuniktationshistorik",
+)
 
 
 def english_fragments():
@@ -47,6 +65,11 @@ def english_fragments():
                 o[0].startswith("model:ir.actions.report,print")
                 for o in entry.occurrences
             ):
+                continue
+            # Labels of the staff's screens of the modules the suite extends
+            # (sv.po translates them for staff): words such as "Invoice" that
+            # a customer may write himself, in a ticket's title.
+            if all(OTHERS_STAFF_LABEL.match(o) for o, _line in entry.occurrences):
                 continue
             swedish = " ".join(TAG.sub(" ", entry.msgstr).split())
             for piece in PLACEHOLDER.split(TAG.sub(" ", entry.msgid)):
@@ -185,10 +208,15 @@ class TestCustomerDocumentsInSwedish(HttpCase):
         self.assertIn("12 500,00 kr", flat)
 
     def test_quotation_lines_are_written_in_the_customers_language(self):
-        notes = " ".join(self.quote.order_line.filtered("display_type").mapped("name"))
-        self.assertIn("Debiteras per månad under en minsta avtalstid om 12", notes)
-        self.assertIn("12 500,00", notes.replace("\u00a0", " "))
-        self.assertSwedishOnly(notes, "the quotation's lines")
+        lines = " ".join(self.quote.order_line.mapped("name"))
+        self.assertSwedishOnly(lines, "the quotation's lines")
+        # The commitment is the block computed from the lines, never a note
+        # typed once that an edit of the lines would leave wrong.
+        self.assertFalse(
+            self.quote.order_line.filtered(
+                lambda line: line.display_type == "line_note"
+            )
+        )
 
     def test_invoice_pdf_is_swedish_and_names_the_seller_and_bankgiro(self):
         text = self.render_pdf("account.account_invoices", self.invoice)
@@ -518,3 +546,102 @@ class TestCustomerDocumentsInSwedish(HttpCase):
         self.assertSwedishOnly(text, "the quotation's portal page")
         self.assertIn("per månad", text)
         self.assertIn("Vad du förbinder dig till", text)
+
+    # An Operations agreement sold the ordinary way in Sales to a Swedish
+    # prospect: its quotation (PDF and portal page) and its first invoice
+    # with a pay-per-transaction line, as the consultant, the prospect and
+    # the accountant make and read them.
+
+    def assertNoEnglishSeen(self, text, what):
+        flat = " ".join(text.split())
+        for english in ENGLISH_SEEN:
+            self.assertNotIn(english, flat, f"{english!r} in {what}")
+        self.assertSwedishOnly(text, what)
+
+    def operations_quote(self):
+        consultant = self.env.ref("support_contract.user_consultant_demo")
+        fee = self.env.ref("support_contract.product_operations_fee_demo")
+        order = (
+            self.env["sale.order"]
+            .with_user(consultant)
+            .create(
+                {
+                    "partner_id": self.quote.partner_id.id,
+                    "order_line": [Command.create({"product_id": fee.id})],
+                }
+            )
+        )
+        order.action_quotation_sent()
+        order._portal_ensure_token()
+        return order
+
+    def test_operations_quotation_commits_in_swedish_on_pdf_and_portal(self):
+        order = self.operations_quote()
+        self.assertEqual(order.partner_id.lang, "sv_SE")
+        self.assertEqual(order.amount_untaxed, 4900.00)
+        text = self.render_pdf("sale.action_report_saleorder", order)
+        self.assertNoEnglishSeen(text, "the Operations quotation PDF")
+        self.assertNamesSeller(text, "the Operations quotation PDF")
+        flat = " ".join(text.split()).replace("\u00a0", " ").replace("\u202f", " ")
+        self.assertIn("Driftavtal, månadsavgift", flat)
+        self.assertIn("Vad du förbinder dig till", flat)
+        self.assertIn("4 900,00 kr per månad", flat)
+        self.assertIn("Minimitid 12 månader", flat)
+        self.assertIn("58 800,00 kr", flat)  # 12 × 4,900
+        # An Operations agreement has no upgrade fee.
+        self.assertNotIn("Avgift för versionsuppgradering", flat)
+        self.login("maja@bjorkdal-el.example", "portal")
+        response = self.url_open(
+            f"/my/orders/{order.id}?access_token={order.access_token}"
+        )
+        self.assertEqual(response.status_code, 200)
+        page = page_text(response.content)
+        self.assertNoEnglishSeen(page, "the Operations quotation's portal page")
+        flat = " ".join(page.split()).replace("\u00a0", " ").replace("\u202f", " ")
+        self.assertIn("per månad", flat)
+        self.assertIn("58 800,00 kr", flat)
+        self.assertIn("Kommunikationshistorik", flat)
+
+    def test_first_invoice_with_a_usage_line_is_labelled_in_swedish(self):
+        order = self.operations_quote()
+        order.partner_id.write(
+            {"street": "Storgatan 18", "city": "Skellefteå", "zip": "931 30"}
+        )
+        order.with_user(order.user_id).action_confirm()
+        agreement = order.subscription_ids
+        self.assertEqual(agreement.template_id.support_kind, "operations")
+        # OCR transactions of the day before the agreement starts, imported
+        # for it, billed in arrears on its first invoice.
+        self.env["support.usage"].create(
+            {
+                "partner_id": order.partner_id.id,
+                "agreement_id": agreement.id,
+                "company_id": agreement.company_id.id,
+                "product_id": self.env.ref("support_billing.product_ocr_demo").id,
+                "date": agreement.date_start - timedelta(days=1),
+                "quantity": 240,
+                "price_unit": 0.85,
+                "provider_id": self.env.ref(
+                    "support_billing.usage_provider_inexchange_demo"
+                ).id,
+                "provider_reference": "INX-TEST-SV-1",
+            }
+        )
+        # The accountant works in English (the scheduled run has no language
+        # at all): the customer's invoice is labelled in Swedish all the same.
+        accountant = self.env.ref("support_contract.user_accountant_demo")
+        accountant.lang = "en_US"
+        action = agreement.with_user(accountant).manual_invoice()
+        invoice = self.env["account.move"].browse(action["res_id"])
+        labels = invoice.invoice_line_ids.mapped("name")
+        self.assertEqual(len(labels), 2, labels)
+        self.assertTrue(labels[0].startswith("Driftavtal, månadsavgift ("), labels)
+        self.assertTrue(
+            labels[1].startswith("OCR av leverantörsfakturor: 240 transaktioner ("),
+            labels,
+        )
+        self.assertEqual(invoice.amount_untaxed, 5104.00)  # 4,900 + 240 × 0.85
+        self.assertNoEnglishSeen(" ".join(labels), "the invoice's lines")
+        text = self.render_pdf("account.account_invoices", invoice)
+        self.assertNoEnglishSeen(text, "the invoice PDF")
+        self.assertNamesSeller(text, "the invoice PDF")

@@ -1,8 +1,35 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    @api.model
+    def default_get(self, fields_list):
+        # A new customer speaks the language of the company that sells to
+        # him (a Swedish partner's customers are Swedish), not the database's
+        # first language: the company's own language, else the language of
+        # the user creating him. A language given explicitly (in the values
+        # or as a context default) is kept.
+        values = super().default_get(fields_list)
+        if "lang" in fields_list and "default_lang" not in self.env.context:
+            lang = self._support_default_lang()
+            if lang:
+                values["lang"] = lang
+        return values
+
+    @api.model
+    def _support_default_lang(self):
+        """The language of a new partner: the current company's, else the
+        current user's; an installed language or None."""
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        for lang in (
+            self.env.company.partner_id.sudo().lang,
+            self.env.user.sudo().lang,
+        ):
+            if lang in installed:
+                return lang
+        return None
 
     def _support_hourly_discount(self, on_date=None, company=None):
         """The hourly-rate discount (percent) of the partner on ``on_date``.

@@ -270,6 +270,8 @@ class SaleOrder(models.Model):
         Repository = self.env["support.repository"]
         for folder, order_xmlid, template_xmlid in specs:
             order = self.env.ref(order_xmlid)
+            # Priced by its salesperson, in his language (the chatter note).
+            order = order.with_context(lang=order.user_id.lang or self.env.lang)
             template = self.env.ref(template_xmlid)
             source = file_path(f"support_contract/demo/repositories/{folder}")
             target = os.path.join(demo_git.demo_base(self.env.cr.dbname), folder)

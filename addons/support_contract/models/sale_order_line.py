@@ -36,6 +36,11 @@ class SaleOrderLine(models.Model):
         # company, none when the customer signs on the portal).
         values = super().get_subscription_line_values()
         values["tax_ids"] = [Command.set(self.tax_ids.ids)]
+        # The agreement's line is named in the customer's language, whoever
+        # confirms (the customer signing on the portal reads his own).
+        values["name"] = self.product_id.with_env(
+            self.order_id._support_customer().env
+        ).name
         return values
 
     @api.depends("order_id.subscription_ids")

@@ -154,26 +154,6 @@ class SaleOrder(models.Model):
                     }
                 )
             )
-        upgrade = template.support_upgrade_fee_product_id
-        if upgrade and template.support_upgrades_per_year:
-            lines.append(
-                Command.create(
-                    {
-                        "display_type": "line_note",
-                        "name": customer.env._(
-                            "Version upgrade fee: %(product)s, %(price)s excluding "
-                            "VAT, charged once when a version upgrade commences, on "
-                            "the next monthly invoice (not part of the monthly "
-                            "amount).",
-                            product=upgrade.with_env(customer.env).display_name,
-                            price=customer._support_format_money(
-                                self._support_quote_unit_price(upgrade, 1)
-                            ),
-                        ),
-                        "support_quote_line": True,
-                    }
-                )
-            )
         old_repository = self.support_quote_repository_id
         self.write(
             {
@@ -194,39 +174,22 @@ class SaleOrder(models.Model):
                 "require_payment": False,
             }
         )
-        # The commitment note totals the monthly lines just written.
-        self.write(
-            {
-                "order_line": [
-                    Command.create(
-                        {
-                            "display_type": "line_note",
-                            "name": customer._support_commitment_note(template),
-                            "support_quote_line": True,
-                        }
-                    )
-                ]
-            }
-        )
         if old_repository and old_repository != repository:
             old_repository.sudo().unlink()
+        # Staff read the note: in the language and money format of the one
+        # who priced the quotation.
         self.message_post(
             body=self.env._(
                 "Priced from %(repository)s at commit %(commit)s: %(lines)s code "
-                "lines, %(blocks)s blocks × %(price)s = %(amount)s %(currency)s "
-                "a month.",
+                "lines, %(blocks)s blocks × %(price)s = %(amount)s per month.",
                 repository=self.support_quote_source,
                 commit=snapshot.commit[:12],
-                lines=code_lines,
-                blocks=blocks,
-                price=self._support_format_amount(unit_price),
-                amount=self._support_format_amount(self.support_quote_code_amount),
-                currency=self.currency_id.name,
+                lines=self._support_format_number(code_lines),
+                blocks=self._support_format_number(blocks),
+                price=self._support_format_money(unit_price),
+                amount=self._support_format_money(self.support_quote_code_amount),
             )
         )
-
-    def _support_format_amount(self, amount):
-        return f"{self.currency_id.round(amount):.{self.currency_id.decimal_places}f}"
 
     def _support_check_quote_right(self):
         """Quoting from a repository reads it: Support Users only, checked
@@ -254,50 +217,63 @@ class SaleOrder(models.Model):
     def _support_format_number(self, number):
         return formatLang(self.env, number, digits=0)
 
-    def _support_commitment_note(self, template):
-        """What the customer commits to by signing: the monthly amount, the
-        minimum term and the total over it, the upgrades included."""
-        months = template.support_minimum_term_months
-        if template.support_upgrades_per_year == 1:
-            upgrades = self.env._(
-                "One version upgrade may be commenced in each 12-month contract year."
-            )
-        elif template.support_upgrades_per_year:
-            upgrades = self.env._(
-                "%(count)s version upgrades may be commenced in each 12-month "
-                "contract year.",
-                count=template.support_upgrades_per_year,
-            )
-        else:
-            upgrades = ""
-        return " ".join(
-            filter(
-                None,
-                [
-                    self.env._(
-                        "Charged per month for a minimum term of %(months)s "
-                        "months: %(total)s excluding VAT over the minimum term.",
-                        months=months,
-                        total=self._support_format_money(
-                            self._support_quote_monthly_amount() * months
-                        ),
-                    )
-                    if months
-                    else self.env._("Charged per month."),
-                    upgrades,
-                ],
+    def _support_agreement_templates(self):
+        """The support agreement templates this order sells, however its
+        lines were added: the quoted one and those of its agreement
+        products."""
+        self.ensure_one()
+        products = self.order_line.product_id.filtered("subscribable")
+        templates = self.support_quote_template_id | products.subscription_template_id
+        return templates.filtered("support_kind")
+
+    def _support_agreement_lines(self, template):
+        """The lines the agreement of ``template`` will charge every month:
+        its subscribable products (an upgrade fee is charged once)."""
+        self.ensure_one()
+        return self.order_line.filtered(
+            lambda line: (
+                not line.display_type
+                and line.product_id.subscribable
+                and line.product_id.subscription_template_id == template
+                and line.product_id != template.support_upgrade_fee_product_id
             )
         )
 
-    def _support_quote_monthly_amount(self):
-        """The monthly amount, excluding VAT, of the lines the agreement
-        charges every month (an upgrade fee is a note, charged once)."""
+    def _support_quote_monthly_amount(self, template=None):
+        """The monthly amount, excluding VAT, of the agreement of
+        ``template`` (by default the first one the order sells)."""
         self.ensure_one()
-        return sum(
-            self.order_line.filtered(
-                lambda line: line.support_quote_line and not line.display_type
-            ).mapped("price_subtotal")
+        template = template or self._support_agreement_templates()[:1]
+        return self.currency_id.round(
+            sum(self._support_agreement_lines(template).mapped("price_subtotal"))
         )
+
+    def _support_commitments(self):
+        """What the customer commits to by signing, one dict per agreement
+        the order sells, computed from its lines when shown: the monthly
+        amount, the minimum term and the total over it, the upgrade fee (when
+        the agreement includes upgrades) and the upgrades a year. The PDF and
+        the portal page show it (``sale_order_quote_commitment``)."""
+        self.ensure_one()
+        commitments = []
+        for template in self._support_agreement_templates():
+            monthly = self._support_quote_monthly_amount(template)
+            months = template.support_minimum_term_months
+            upgrades = template.support_upgrades_per_year
+            upgrade = template.support_upgrade_fee_product_id if upgrades else False
+            commitments.append(
+                {
+                    "template": template,
+                    "monthly": monthly,
+                    "months": months,
+                    "total": self.currency_id.round(monthly * months),
+                    "upgrades": upgrades,
+                    "upgrade_product": upgrade,
+                    "upgrade_fee": upgrade
+                    and self._support_quote_unit_price(upgrade, 1),
+                }
+            )
+        return commitments
 
     def action_support_quote_recount(self):
         """Count the quoted repository again and rewrite the quotation."""

@@ -4,6 +4,7 @@ from . import test_upgrade
 from . import test_discount
 from . import test_portal
 from . import test_portal_language
+from . import test_partner_language
 from . import test_demo
 from . import test_cloc_engine
 from . import test_repository

@@ -5,7 +5,7 @@ import shutil
 import tempfile
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
@@ -31,19 +31,20 @@ class TestQuoteFromRepository(SupportQuoteCommon):
         self.assertEqual(order.amount_untaxed, 1732.15)
         self.assertEqual(order.amount_tax, 433.04)
         self.assertEqual(order.amount_total, 2165.19)
-        notes = " ".join(
-            order.order_line.filtered(
-                lambda line: line.display_type == "line_note"
-            ).mapped("name")
+        # What the customer commits to, computed from the lines: per month,
+        # the minimum term and the total over it (12 × 1,732.15), the upgrade
+        # fee and when it is charged; no note line repeats it.
+        self.assertFalse(
+            order.order_line.filtered(lambda line: line.display_type == "line_note")
         )
-        # What the customer commits to: per month, the minimum term and the
-        # total over it (12 × 1,732.15), the upgrade fee and when it is charged.
-        self.assertIn("Charged per month for a minimum term of 12 months", notes)
-        total = order._support_customer()._support_format_money(1732.15 * 12)
-        self.assertIn(f"{total} excluding VAT over the minimum term", notes)
-        self.assertIn("One version upgrade may be commenced in each 12-month", notes)
-        self.assertIn("charged once when a version upgrade commences", notes)
-        self.assertIn(self.fee_product.display_name, notes)
+        [commitment] = order._support_commitments()
+        self.assertEqual(commitment["template"], self.template_msa)
+        self.assertEqual(commitment["monthly"], 1732.15)
+        self.assertEqual(commitment["months"], 12)
+        self.assertEqual(commitment["total"], 20785.80)
+        self.assertEqual(commitment["upgrade_product"], self.fee_product)
+        self.assertEqual(commitment["upgrade_fee"], 12500.00)
+        self.assertEqual(commitment["upgrades"], 1)
         # The evidence: blocks × price = monthly amount, the commit counted.
         self.assertEqual(order.support_quote_code_lines, 1234)
         self.assertEqual(order.support_quote_blocks, 13)
@@ -91,7 +92,8 @@ class TestQuoteFromRepository(SupportQuoteCommon):
             lambda line: line.product_id == self.code_product
         )
         self.assertEqual(code.product_uom_qty, 17)
-        self.assertEqual(len(order.order_line.filtered("support_quote_line")), 5)
+        # The section, the code lines and the template's fixed fee.
+        self.assertEqual(len(order.order_line.filtered("support_quote_line")), 3)
         self.assertIn(self.hour_product, order.order_line.product_id)
 
     def test_an_addon_not_charged_is_shown_with_its_reason_after_a_recount(self):
@@ -201,6 +203,55 @@ class TestQuoteFromRepository(SupportQuoteCommon):
         self.assertIn(order.support_quote_commit, html)
         self.assertIn("1234", html)
         self.assertIn("Blocks × price per block", html)
+        self.assertIn("What you commit to", html)
+        self.assertIn("per month", html)
+        self.assertIn("Charged once when a version upgrade commences", html)
+
+    def test_an_operations_quotation_made_in_sales_says_what_it_commits_to(self):
+        # An Operations quotation made the ordinary way (the fee product on a
+        # quotation, no Quote from repository) commits the customer alike;
+        # editing its lines changes what it says.
+        self.monthly_product.write(
+            {"subscribable": True, "subscription_template_id": self.template_ops.id}
+        )
+        self.template_ops.support_minimum_term_months = 12
+        order = (
+            self.env["sale.order"]
+            .with_user(self.support_user)
+            .create(
+                {
+                    "partner_id": self.prospect.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.monthly_product.id, "price_unit": 4900}
+                        )
+                    ],
+                }
+            )
+        )
+
+        def commitment_html():
+            return (
+                self.env["ir.actions.report"]
+                .with_user(self.support_user)
+                ._render_qweb_html("sale.action_report_saleorder", order.ids)[0]
+                .decode()
+            )
+
+        [commitment] = order._support_commitments()
+        self.assertEqual(commitment["template"], self.template_ops)
+        self.assertEqual(commitment["monthly"], 4900.00)
+        self.assertEqual(commitment["total"], 58800.00)
+        self.assertFalse(commitment["upgrade_product"])
+        html = commitment_html()
+        self.assertIn("What you commit to", html)
+        self.assertIn("per month", html)
+        self.assertIn("Minimum term", html)
+        self.assertIn("58,800.00", html)
+        self.assertNotIn("Version upgrade fee", html)
+        order.order_line.with_user(self.support_user).product_uom_qty = 2
+        self.assertEqual(order._support_commitments()[0]["total"], 117600.00)
+        self.assertIn("117,600.00", commitment_html())
 
 
 @tagged("post_install", "-at_install")

@@ -483,15 +483,19 @@ class HelpdeskTicket(models.Model):
                 self._support_check_may_give_away(
                     self.agreement_id, self.billable_hours
                 )
-        old = dict(SCOPES).get(self.scope)
+        old = self.scope
         self.with_context(support_ask_logged_hours=ask_logged_hours).write(
             {"scope_manual": scope, "scope_reason": reason.strip()}
         )
+        # The customer reads the note on the portal: in his language, the
+        # scopes by their translated names.
+        customer = self._support_in_customer_lang()
+        labels = dict(customer._fields["scope"]._description_selection(customer.env))
         self.message_post(
-            body=self.env._(
+            body=customer.env._(
                 "Scope changed from %(old)s to %(new)s by %(user)s: %(reason)s",
-                old=old,
-                new=dict(SCOPES).get(scope),
+                old=labels.get(old),
+                new=labels.get(scope),
                 user=self.env.user.name,
                 reason=reason.strip(),
             )

@@ -123,6 +123,37 @@ class TestTicketScope(SupportHelpdeskCommon):
         with self.assertRaisesRegex(UserError, "reason"):
             ticket._support_reclassify("included", "  ")
 
+    def test_scope_change_reads_in_the_customers_language(self):
+        # Staff working in English reclassify a Swedish customer's ticket:
+        # the note and the tracked scope read Swedish for the customer.
+        self.env["res.lang"]._activate_lang("sv_SE")
+        (self.customer | self.contact).lang = "sv_SE"
+        ticket = self.new_ticket("end_user")
+        self.end_request()
+        self.assertEqual(ticket.scope, "included")
+        ticket.with_context(lang="en_US")._support_reclassify(
+            "billable", "Ny funktion i lagret"
+        )
+        self.end_request()
+        # The note and the notice of billable work name the reason.
+        notes = " ".join(
+            ticket.message_ids.filtered(
+                lambda m: "Ny funktion i lagret" in (m.body or "")
+            ).mapped("body")
+        )
+        self.assertIn("från Ingår till Debiterbart", notes)
+        self.assertNotIn("Billable", notes)
+        tracked = ticket.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "scope" and t.new_value_char == "Billable"
+        )
+        self.assertEqual(len(tracked), 1, "stored in the writer's language")
+        # As the chatter and the portal show it to a Swedish reader.
+        [formatted] = tracked.with_context(lang="sv_SE")._tracking_value_format()
+        self.assertEqual(formatted["oldValue"], "Ingår")
+        self.assertEqual(formatted["newValue"], "Debiterbart")
+        [formatted] = tracked.with_context(lang="en_US")._tracking_value_format()
+        self.assertEqual(formatted["newValue"], "Billable")
+
     def test_approval_before_billable_work(self):
         self.agreement.support_billable_approval = True
         ticket = self.new_ticket("end_user")
