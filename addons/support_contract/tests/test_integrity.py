@@ -1,0 +1,132 @@
+"""What a signed agreement keeps: it is not deleted, its order not cancelled
+under it, its minimum term not paused away, its counts confirmed once, and
+the count email says when the new count is billed."""
+
+import html
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+from odoo.tools.misc import format_amount, format_date
+
+from .common import CodeLineAgreementCommon, SupportContractCommon, make_role_users
+from .test_hostile_sources import excluding_addon
+from .test_repository import addon_files
+
+
+class AgreementCommon(SupportContractCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ops_product = cls.env["product.product"].create(
+            {
+                "name": "Operations fee (integrity test)",
+                "type": "service",
+                "list_price": 4900,
+                "subscribable": True,
+                "subscription_template_id": cls.template_ops.id,
+            }
+        )
+
+    def post_invoice(self, agreement):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": agreement.partner_id.id,
+                "subscription_id": agreement.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.monthly_product.id,
+                            "quantity": 1,
+                            "price_unit": 4900,
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    def signed_order(self, user):
+        order = (
+            self.env["sale.order"]
+            .with_user(user)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [Command.create({"product_id": self.ops_product.id})],
+                }
+            )
+        )
+        order.action_confirm()
+        self.assertEqual(order.subscription_ids.stage_id.type, "in_progress")
+        return order
+
+
+@tagged("post_install", "-at_install")
+class TestAgreementIsKept(AgreementCommon):
+    def test_support_user_cannot_delete_an_invoiced_agreement(self):
+        with freeze_time("2026-05-20"):
+            agreement = self.start_agreement(
+                self.template_ops, self.customer, date(2026, 1, 15)
+            )
+            invoice = self.post_invoice(agreement)
+            with self.assertRaisesRegex(UserError, "cannot be deleted") as caught:
+                agreement.with_user(self.support_user).unlink()
+            self.assertIn("Close", str(caught.exception))
+            self.assertIn("billed every month until", str(caught.exception))
+            self.assertTrue(agreement.exists())
+            self.assertEqual(invoice.subscription_id, agreement)
+
+    def test_running_agreement_without_invoices_cannot_be_deleted(self):
+        agreement = self.start_agreement(
+            self.template_msa, self.customer, date(2026, 1, 15)
+        )
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            agreement.with_user(self.support_manager).unlink()
+        self.assertTrue(agreement.exists())
+
+    def test_a_draft_agreement_without_invoices_can_be_deleted(self):
+        agreement = self.env["sale.subscription"].create(
+            {
+                "partner_id": self.customer.id,
+                "template_id": self.template_ops.id,
+                "pricelist_id": self.pricelist.id,
+                "stage_id": self.env.ref(
+                    "subscription_oca.subscription_stage_draft"
+                ).id,
+            }
+        )
+        self.assertTrue(agreement.with_user(self.support_user).unlink())
+        self.assertFalse(agreement.exists())
+
+    def test_the_order_of_an_invoiced_agreement_cannot_be_cancelled(self):
+        order = self.signed_order(self.support_user)
+        agreement = order.subscription_ids
+        self.post_invoice(agreement)
+        with self.assertRaisesRegex(UserError, "cannot be cancelled") as caught:
+            order.with_user(self.support_user).action_cancel()
+        self.assertIn("Close the agreement", str(caught.exception))
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(agreement.stage_id.type, "in_progress")
+
+    def test_cancelling_the_order_closes_its_never_invoiced_agreement(self):
+        order = self.signed_order(self.support_user)
+        agreement = order.subscription_ids
+        self.assertTrue(agreement.recurring_next_date)
+        order.with_user(self.support_user).action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(agreement.stage_id.type, "post")
+        self.assertFalse(agreement.recurring_next_date)
+        self.assertFalse(
+            self.env["sale.subscription"].search(
+                self.env["sale.subscription"]._support_due_domain(date(2099, 1, 1))
+                + [("id", "=", agreement.id)]
+            ),
+            "nothing is invoiced any more",
+        )
+        self.assertIn(order.name, agreement.message_ids[:1].body)
