@@ -170,23 +170,37 @@ class SupportCountedSource(models.AbstractModel):
         return action
 
     def action_confirm_count(self):
-        """A count that dropped more than allowed becomes the applied one."""
-        if not self.env.user.has_group("support_contract.group_support_manager"):
-            raise UserError(
-                self.env._(
-                    "Only a Support Manager can confirm a count that dropped more "
-                    "than allowed: ask one to check it."
-                )
-            )
+        """A count held for a Support Manager becomes the applied one."""
+        manager = self.env.user.has_group("support_contract.group_support_manager")
         for source in self:
             snapshot = source.snapshot_ids.filtered(lambda s: s.state == "to_confirm")[
                 :1
             ]
             if not snapshot:
+                # Pressed again (double click, a stale form, two managers):
+                # the count was confirmed meanwhile.
+                applied = source._support_latest_snapshot("applied")
+                if applied:
+                    raise UserError(
+                        self.env._(
+                            "The count of %(name)s is already confirmed: it is "
+                            "the applied count (%(lines)s code lines). Reload the "
+                            "page to see it.",
+                            name=source.display_name,
+                            lines=applied.billable_code_lines,
+                        )
+                    )
                 raise UserError(
                     self.env._(
-                        "%(source)s has no count to confirm.",
-                        source=source.display_name,
+                        "%(name)s has no count to confirm.",
+                        name=source.display_name,
+                    )
+                )
+            if not manager:
+                raise UserError(
+                    self.env._(
+                        "Only a Support Manager can confirm a count that dropped "
+                        "more than allowed: ask one to check it."
                     )
                 )
             snapshot._apply()

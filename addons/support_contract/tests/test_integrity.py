@@ -130,3 +130,30 @@ class TestAgreementIsKept(AgreementCommon):
             "nothing is invoiced any more",
         )
         self.assertIn(order.name, agreement.message_ids[:1].body)
+
+
+@tagged("post_install", "-at_install")
+class TestConfirmingCounts(CodeLineAgreementCommon):
+    def test_confirming_a_count_twice_says_it_is_already_confirmed(self):
+        repo = self.new_repository(addon_files("kund_sales", 1000))
+        repo.with_user(self.support_user).action_count_lines()
+        self.fixture.commit(addon_files("kund_sales", 300))
+        repo.with_user(self.support_user).action_count_lines()
+        self.assertEqual(repo.state, "to_confirm")
+        stale = repo.with_user(self.support_manager)
+        stale.action_confirm_count()
+        with self.assertRaisesRegex(UserError, "already confirmed"):
+            stale.action_confirm_count()
+        other_manager = make_role_users(self.env, suffix="second")["manager"]
+        with self.assertRaisesRegex(UserError, "already confirmed"):
+            repo.with_user(other_manager).action_confirm_count()
+        self.assertEqual(repo.state, "ok")
+        self.assertEqual(repo.last_code_lines, 300)
+
+    def test_a_dropped_count_still_says_it_dropped(self):
+        repo = self.new_repository(addon_files("kund_sales", 1000))
+        repo.with_user(self.support_user).action_count_lines()
+        self.fixture.commit(addon_files("kund_sales", 300))
+        repo.with_user(self.support_user).action_count_lines()
+        with self.assertRaisesRegex(UserError, "dropped more than allowed"):
+            repo.with_user(self.support_user).action_confirm_count()
