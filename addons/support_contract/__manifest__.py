@@ -40,6 +40,7 @@
         "report/sale_order_report.xml",
         "wizards/close_reason_wizard_views.xml",
         "wizards/support_quote_wizard_views.xml",
+        "wizards/support_upgrade_cancel_wizard_views.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
