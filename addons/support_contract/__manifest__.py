@@ -41,6 +41,7 @@
         "wizards/close_reason_wizard_views.xml",
         "wizards/support_quote_wizard_views.xml",
         "wizards/support_upgrade_cancel_wizard_views.xml",
+        "wizards/pause_subscription_wizard_views.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

@@ -157,3 +157,69 @@ class TestConfirmingCounts(CodeLineAgreementCommon):
         repo.with_user(self.support_user).action_count_lines()
         with self.assertRaisesRegex(UserError, "dropped more than allowed"):
             repo.with_user(self.support_user).action_confirm_count()
+
+
+@tagged("post_install", "-at_install")
+class TestPauseInMinimumTerm(AgreementCommon):
+    def pause(self, user, agreement, reason=None):
+        """Pause as the screen does: the button opens the pause wizard."""
+        action = agreement.with_user(user).action_open_pause_wizard()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(active_id=agreement.id, active_model="sale.subscription")
+        )
+        if reason is not None:
+            wizard.support_reason = reason
+        wizard = wizard.save()
+        wizard.with_context(active_id=agreement.id).button_confirm()
+        return wizard
+
+    def test_support_user_cannot_pause_inside_the_minimum_term(self):
+        with freeze_time("2026-05-20"):
+            agreement = self.start_agreement(
+                self.template_ops, self.customer, date(2026, 1, 15)
+            )
+            with self.assertRaisesRegex(UserError, "cannot be paused") as caught:
+                self.pause(self.support_user, agreement, reason="Kunden ber om det")
+            self.assertIn("billed every month until", str(caught.exception))
+            self.assertFalse(agreement.is_paused)
+
+    def test_manager_pauses_inside_the_minimum_term_with_a_reason(self):
+        with freeze_time("2026-05-20"):
+            agreement = self.start_agreement(
+                self.template_ops, self.customer, date(2026, 1, 15)
+            )
+            with self.assertRaisesRegex(UserError, "give the reason"):
+                self.pause(self.support_manager, agreement, reason="")
+            self.assertFalse(agreement.is_paused)
+            self.pause(
+                self.support_manager, agreement, reason="Konkurs, avtal med förvaltaren"
+            )
+            self.assertTrue(agreement.is_paused)
+            notes = agreement.message_ids.mapped("body")
+            self.assertTrue(any("Konkurs, avtal med förvaltaren" in n for n in notes))
+
+    def test_after_the_minimum_term_a_support_user_pauses(self):
+        with freeze_time("2027-03-01"):
+            agreement = self.start_agreement(
+                self.template_ops, self.customer, date(2026, 1, 15)
+            )
+            self.pause(self.support_user, agreement)
+            self.assertTrue(agreement.is_paused)
+
+    def test_pause_buttons_are_swedish(self):
+        lang = self.env["res.lang"]._activate_lang("sv_SE")
+        self.assertTrue(lang)
+        self.env["ir.module.module"].search(
+            [("name", "=", "support_contract")]
+        )._update_translations(["sv_SE"], overwrite=True)
+        arch = (
+            self.env["sale.subscription"]
+            .with_user(self.support_user)
+            .with_context(lang="sv_SE")
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('string="Pausa"', arch)
+        self.assertIn('string="Återuppta"', arch)
+        self.assertNotIn('string="Pause"', arch)
