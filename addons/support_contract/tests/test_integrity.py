@@ -223,3 +223,57 @@ class TestPauseInMinimumTerm(AgreementCommon):
         self.assertIn('string="Pausa"', arch)
         self.assertIn('string="Återuppta"', arch)
         self.assertNotIn('string="Pause"', arch)
+
+
+@tagged("post_install", "-at_install")
+class TestCountEmailSaysWhenItIsBilled(CodeLineAgreementCommon):
+    def test_the_email_names_the_first_period_the_new_count_bills(self):
+        self.customer.email = "kund@example.com"
+        repo = self.new_repository(addon_files("kund_sales", 1000))
+        with freeze_time("2026-03-10 10:00:00"):
+            repo.with_user(self.support_user).action_count_lines()
+        self.fixture.commit(addon_files("kund_sales", 1880))
+        with freeze_time("2026-03-20 10:00:00"):
+            repo.with_user(self.support_user).action_count_lines()
+        # The one rule of the invoices: the period that began on 1 March is
+        # billed at the count in force then, the new count from 1 April on.
+        self.assertEqual(
+            self.agreement._support_code_line_quantity_on(date(2026, 3, 1)), 10
+        )
+        self.assertEqual(
+            self.agreement._support_code_line_quantity_on(date(2026, 4, 1)), 19
+        )
+        email = self.env["mail.message"].search(
+            [
+                ("model", "=", "sale.subscription"),
+                ("res_id", "=", self.agreement.id),
+                ("partner_ids", "in", self.customer.ids),
+            ],
+            limit=1,
+        )
+        self.assertTrue(email, "the customer is emailed")
+        text = html.unescape(str(email.body))
+        self.assertIn(format_date(self.env, date(2026, 4, 1)), text)
+        self.assertNotIn("next invoice", text)
+        self.assertIn(format_amount(self.env, 95, self.currency), text)
+        self.assertIn(format_amount(self.env, 19 * 95, self.currency), text)
+        note = self.agreement.message_ids.filtered(
+            lambda m: "New code-line count" in (m.body or "") and "1880" in m.body
+        )
+        self.assertTrue(note)
+        self.assertIn(format_date(self.env, date(2026, 4, 1)), note.body)
+        self.assertIn(
+            format_amount(self.env, 19 * 95, self.currency), html.unescape(note.body)
+        )
+
+    def test_a_first_count_bills_from_the_period_it_falls_in(self):
+        repo = self.new_repository(addon_files("kund_sales", 1000))
+        with freeze_time("2026-03-10 10:00:00"):
+            repo.with_user(self.support_user).action_count_lines()
+        snapshot = repo.snapshot_ids
+        self.assertEqual(
+            self.agreement._support_count_applies_from(snapshot), date(2026, 3, 1)
+        )
+        self.assertEqual(
+            self.agreement._support_code_line_quantity_on(date(2026, 3, 1)), 10
+        )
