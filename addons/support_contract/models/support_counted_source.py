@@ -197,18 +197,33 @@ class SupportCountedSource(models.AbstractModel):
                     )
                 )
             if not manager:
-                raise UserError(
-                    self.env._(
-                        "Only a Support Manager can confirm a count that dropped "
-                        "more than allowed: ask one to check it."
-                    )
-                )
+                raise UserError(source._confirm_count_refusal(snapshot))
             snapshot._apply()
             source.activity_ids.action_feedback(
                 feedback=self.env._(
                     "Count confirmed by %(user)s.", user=self.env.user.name
                 )
             )
+
+    def _confirm_count_refusal(self, snapshot):
+        """Why a Support User may not confirm ``snapshot``: the reason it is
+        held (a drop beyond the allowed share, or code the customer's own
+        manifests exclude)."""
+        self.ensure_one()
+        applied = self._support_latest_snapshot("applied")
+        if snapshot._declared_exclusions_changed(applied) and not (
+            applied and snapshot.billable_code_lines < applied.billable_code_lines
+        ):
+            return self.env._(
+                "Only a Support Manager can confirm a count in which the "
+                "customer's own manifests exclude code (cloc_exclude, demo data) "
+                "for the first time or other than in the applied count: ask one "
+                "to check it."
+            )
+        return self.env._(
+            "Only a Support Manager can confirm a count that dropped more "
+            "than allowed: ask one to check it."
+        )
 
     def _count_due(self, count_one, batch):
         """Count the due sources one by one, each committed on its own.

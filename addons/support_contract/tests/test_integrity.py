@@ -277,3 +277,18 @@ class TestCountEmailSaysWhenItIsBilled(CodeLineAgreementCommon):
         self.assertEqual(
             self.agreement._support_code_line_quantity_on(date(2026, 3, 1)), 10
         )
+
+
+@tagged("post_install", "-at_install")
+class TestConfirmRefusalReason(CodeLineAgreementCommon):
+    def test_a_grown_count_held_for_exclusions_gives_that_reason(self):
+        repo = self.new_repository(addon_files("kund_sales", 1000))
+        repo.with_user(self.support_user).action_count_lines()
+        self.fixture.commit({**addon_files("kund_sales", 1500), **excluding_addon(200)})
+        repo.with_user(self.support_user).action_count_lines()
+        self.assertEqual(repo.state, "to_confirm")
+        self.assertGreater(repo.pending_code_lines, 1000, "the count grew")
+        with self.assertRaises(UserError) as caught:
+            repo.with_user(self.support_user).action_confirm_count()
+        self.assertNotIn("dropped", str(caught.exception))
+        self.assertIn("manifests exclude", str(caught.exception))
