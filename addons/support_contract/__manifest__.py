@@ -36,6 +36,7 @@
         "data/support_patch_round_mail.xml",
         "views/support_settings_views.xml",
         "views/sale_order_views.xml",
+        "views/sale_order_agreement_views.xml",
         "report/seller_identity_templates.xml",
         "report/sale_order_report.xml",
         "wizards/close_reason_wizard_views.xml",

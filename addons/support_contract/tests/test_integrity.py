@@ -292,3 +292,30 @@ class TestConfirmRefusalReason(CodeLineAgreementCommon):
             repo.with_user(self.support_user).action_confirm_count()
         self.assertNotIn("dropped", str(caught.exception))
         self.assertIn("manifests exclude", str(caught.exception))
+
+
+@tagged("post_install", "-at_install")
+class TestSecondAgreementWarning(AgreementCommon):
+    def test_quotation_warns_of_a_running_agreement_of_the_same_kind(self):
+        running = self.start_agreement(
+            self.template_ops, self.customer, date(2026, 1, 15)
+        )
+        form = Form(self.env["sale.order"].with_user(self.support_user))
+        form.partner_id = self.contact
+        with form.order_line.new() as line:
+            line.product_id = self.ops_product
+        self.assertIn(running.display_name, form.support_running_warning)
+        order = form.save()
+        # A warning, not a refusal: a second instance has its own agreement.
+        order.with_user(self.support_user).action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.support_running_warning)
+
+    def test_no_warning_for_another_kind_or_customer(self):
+        self.start_agreement(self.template_msa, self.customer, date(2026, 1, 15))
+        self.start_agreement(self.template_ops, self.other_customer, date(2026, 1, 15))
+        form = Form(self.env["sale.order"].with_user(self.support_user))
+        form.partner_id = self.customer
+        with form.order_line.new() as line:
+            line.product_id = self.ops_product
+        self.assertFalse(form.support_running_warning)
