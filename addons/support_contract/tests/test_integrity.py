@@ -4,6 +4,7 @@ the count email says when the new count is billed."""
 
 import html
 from datetime import date
+from pathlib import Path
 
 from freezegun import freeze_time
 
@@ -11,6 +12,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools.misc import format_amount, format_date
+from odoo.tools.translate import TranslationImporter
 
 from .common import CodeLineAgreementCommon, SupportContractCommon, make_role_users
 from .test_hostile_sources import excluding_addon
@@ -265,6 +267,36 @@ class TestCountEmailSaysWhenItIsBilled(CodeLineAgreementCommon):
         self.assertIn(
             format_amount(self.env, 19 * 95, self.currency), html.unescape(note.body)
         )
+
+    def test_a_swedish_customer_reads_it_in_swedish_and_kronor(self):
+        self.env["res.lang"]._activate_lang("sv_SE")
+        # The template is noupdate: load its Swedish as a new database does.
+        importer = TranslationImporter(self.env.cr, verbose=False)
+        importer.load_file(
+            str(Path(__file__).parent.parent / "i18n" / "sv.po"), "sv_SE"
+        )
+        importer.save(overwrite=True, force_overwrite=True)
+        self.customer.write({"email": "kund@example.com", "lang": "sv_SE"})
+        repo = self.new_repository(addon_files("kund_sales", 1000))
+        with freeze_time("2026-03-10 10:00:00"):
+            repo.with_user(self.support_user).action_count_lines()
+        self.fixture.commit(addon_files("kund_sales", 1880))
+        with freeze_time("2026-03-20 10:00:00"):
+            repo.with_user(self.support_user).action_count_lines()
+        email = self.env["mail.message"].search(
+            [
+                ("model", "=", "sale.subscription"),
+                ("res_id", "=", self.agreement.id),
+                ("partner_ids", "in", self.customer.ids),
+            ],
+            limit=1,
+        )
+        text = html.unescape(str(email.body))
+        swedish = self.env(context={"lang": "sv_SE"})
+        self.assertIn("Från och med perioden som börjar", text)
+        self.assertIn(format_date(swedish, date(2026, 4, 1)), text)
+        self.assertIn(format_amount(swedish, 19 * 95, self.currency), text)
+        self.assertNotIn("nästa faktura", text)
 
     def test_a_first_count_bills_from_the_period_it_falls_in(self):
         repo = self.new_repository(addon_files("kund_sales", 1000))
