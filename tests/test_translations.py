@@ -100,3 +100,27 @@ class TestSwedishTranslations(TransactionCase):
                     f"{module}/i18n/{module}.pot lacks {len(missing)} term(s): "
                     f"{missing[:10]}",
                 )
+
+    def test_swedish_has_no_sentence_the_english_lacks(self):
+        # A union merge of sv.po once glued the end of one entry's Swedish to
+        # another ("… från och med nästa faktura. en annan nyckel kommer att
+        # avvisas."): a translation never has more sentences than its English.
+        abbreviations = re.compile(
+            r"\b(t\.ex|e\.g|excl|exkl|incl|inkl|no|nr|Org|bl\.a|s\.k|ca|i\.e)\.",
+            re.IGNORECASE,
+        )
+        sentence_break = re.compile(r"[.!?]\s+\S")
+
+        def breaks(text):
+            text = abbreviations.sub("ABBR", re.sub(r"<[^>]+>", " ", text))
+            return len(sentence_break.findall(text))
+
+        for module in SUITE_ADDONS:
+            for entry in polib.pofile(str(ADDONS / module / "i18n" / "sv.po")):
+                if entry.msgstr:
+                    self.assertLessEqual(
+                        breaks(entry.msgstr),
+                        breaks(entry.msgid),
+                        f"{module}: {entry.msgstr!r} has a sentence that "
+                        f"{entry.msgid!r} lacks",
+                    )

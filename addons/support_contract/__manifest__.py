@@ -36,10 +36,13 @@
         "data/support_patch_round_mail.xml",
         "views/support_settings_views.xml",
         "views/sale_order_views.xml",
+        "views/sale_order_agreement_views.xml",
         "report/seller_identity_templates.xml",
         "report/sale_order_report.xml",
         "wizards/close_reason_wizard_views.xml",
         "wizards/support_quote_wizard_views.xml",
+        "wizards/support_upgrade_cancel_wizard_views.xml",
+        "wizards/pause_subscription_wizard_views.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

@@ -90,7 +90,12 @@ class TestExactlyOnceProcesses(ProcessRunCase):
             )
             moves.filtered(lambda m: m.state == "posted").button_draft()
             moves.unlink()
-            env["sale.subscription"].browse(self.agreement_ids).unlink()
+            # A signed agreement cannot be deleted: back to a draft first.
+            agreements = env["sale.subscription"].browse(self.agreement_ids)
+            agreements.write(
+                {"stage_id": env.ref("subscription_oca.subscription_stage_draft").id}
+            )
+            agreements.unlink()
             env["sale.subscription.template"].browse(self.ids["template"]).unlink()
             env["product.pricelist"].browse(self.ids["pricelist"]).unlink()
             env["product.product"].browse(self.ids["product"]).unlink()

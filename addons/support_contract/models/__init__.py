@@ -6,9 +6,11 @@ from . import res_partner
 from . import res_users
 from . import sale_order
 from . import sale_order_quote
+from . import sale_order_agreement
 from . import sale_order_line
 from . import sale_subscription
 from . import sale_subscription_code_lines
+from . import sale_subscription_lifecycle
 from . import sale_subscription_template
 from . import support_cloc_cache
 from . import support_cloc_override

@@ -1,8 +1,9 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools.misc import format_amount, format_date
 
-from ..tools import pricing
+from ..tools import contract_dates, pricing
 
 
 class SaleSubscription(models.Model):
@@ -64,12 +65,16 @@ class SaleSubscription(models.Model):
         if old_quantity == quantity:
             return False
         differences = snapshot._differences(previous)
+        applies_from = self._support_count_applies_from(snapshot)
+        unit_price = self._support_code_line_price(quantity, applies_from)
         facts = {
             "old_quantity": int(old_quantity),
             "new_quantity": quantity,
             "code_lines": code_lines,
             "block": self.support_code_line_block,
-            "unit_price": line.price_unit,
+            "unit_price": unit_price,
+            "monthly_amount": self.currency_id.round(unit_price * quantity),
+            "applies_from": applies_from,
             "repository": snapshot.source_name,
             "commit": snapshot.commit,
             "differences": differences,
@@ -128,6 +133,22 @@ class SaleSubscription(models.Model):
             if snapshot.date < began:
                 before.setdefault(source, snapshot)
         return before or first
+
+    def _support_count_applies_from(self, snapshot):
+        """The first day of the first billing period that ``snapshot`` (just
+        applied) prices, by the rule of ``_support_counts_in_force``: the
+        period holding the count's day when the count is in force when it
+        began (a first count), otherwise the next one."""
+        self.ensure_one()
+        counted = snapshot.date.date() if snapshot.date else fields.Date.today()
+        start = self.date_start or counted
+        months = 0
+        while contract_dates.add_months(start, months + 1) <= counted:
+            months += 1
+        period_start = contract_dates.add_months(start, months)
+        if snapshot in self._support_counts_in_force(period_start).values():
+            return period_start
+        return contract_dates.add_months(start, months + 1)
 
     def _support_code_line_quantity_on(self, day):
         """The code-line quantity in force when ``day`` began; None without
@@ -205,13 +226,18 @@ class SaleSubscription(models.Model):
         body = Markup("<p>%s</p>") % self.env._(
             "New code-line count of %(repository)s (commit %(commit)s): "
             "%(lines)s code lines; charged blocks of %(block)s lines: "
-            "%(old)s → %(new)s from the next invoice on.",
+            "%(old)s → %(new)s for the periods from %(date)s on (the invoice of "
+            "that period included): %(price)s a block, %(amount)s a month "
+            "excluding VAT.",
             repository=facts["repository"],
             commit=facts["commit"][:12],
             lines=facts["code_lines"],
             old=facts["old_quantity"],
             new=facts["new_quantity"],
             block=facts["block"],
+            date=format_date(self.env, facts["applies_from"]),
+            price=format_amount(self.env, facts["unit_price"], self.currency_id),
+            amount=format_amount(self.env, facts["monthly_amount"], self.currency_id),
         )
         if rows:
             body += Markup("<p>%s</p><ul>%s</ul>") % (

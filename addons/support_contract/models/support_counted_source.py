@@ -170,31 +170,60 @@ class SupportCountedSource(models.AbstractModel):
         return action
 
     def action_confirm_count(self):
-        """A count that dropped more than allowed becomes the applied one."""
-        if not self.env.user.has_group("support_contract.group_support_manager"):
-            raise UserError(
-                self.env._(
-                    "Only a Support Manager can confirm a count that dropped more "
-                    "than allowed: ask one to check it."
-                )
-            )
+        """A count held for a Support Manager becomes the applied one."""
+        manager = self.env.user.has_group("support_contract.group_support_manager")
         for source in self:
             snapshot = source.snapshot_ids.filtered(lambda s: s.state == "to_confirm")[
                 :1
             ]
             if not snapshot:
+                # Pressed again (double click, a stale form, two managers):
+                # the count was confirmed meanwhile.
+                applied = source._support_latest_snapshot("applied")
+                if applied:
+                    raise UserError(
+                        self.env._(
+                            "The count of %(name)s is already confirmed: it is "
+                            "the applied count (%(lines)s code lines). Reload the "
+                            "page to see it.",
+                            name=source.display_name,
+                            lines=applied.billable_code_lines,
+                        )
+                    )
                 raise UserError(
                     self.env._(
-                        "%(source)s has no count to confirm.",
-                        source=source.display_name,
+                        "%(name)s has no count to confirm.",
+                        name=source.display_name,
                     )
                 )
+            if not manager:
+                raise UserError(source._confirm_count_refusal(snapshot))
             snapshot._apply()
             source.activity_ids.action_feedback(
                 feedback=self.env._(
                     "Count confirmed by %(user)s.", user=self.env.user.name
                 )
             )
+
+    def _confirm_count_refusal(self, snapshot):
+        """Why a Support User may not confirm ``snapshot``: the reason it is
+        held (a drop beyond the allowed share, or code the customer's own
+        manifests exclude)."""
+        self.ensure_one()
+        applied = self._support_latest_snapshot("applied")
+        if snapshot._declared_exclusions_changed(applied) and not (
+            applied and snapshot.billable_code_lines < applied.billable_code_lines
+        ):
+            return self.env._(
+                "Only a Support Manager can confirm a count in which the "
+                "customer's own manifests exclude code (cloc_exclude, demo data) "
+                "for the first time or other than in the applied count: ask one "
+                "to check it."
+            )
+        return self.env._(
+            "Only a Support Manager can confirm a count that dropped more "
+            "than allowed: ask one to check it."
+        )
 
     def _count_due(self, count_one, batch):
         """Count the due sources one by one, each committed on its own.

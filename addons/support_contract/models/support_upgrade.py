@@ -327,7 +327,68 @@ class SupportUpgrade(models.Model):
     def action_cancel(self):
         if self.filtered(lambda u: u.state == "done"):
             raise UserError(self.env._("A finished upgrade cannot be cancelled."))
+        commenced = self.filtered(lambda u: u.state == "in_progress")
+        if commenced:
+            # The fee is due and the year's upgrade used from the commencement
+            # on: undoing that is a Support Manager's decision, with a reason.
+            commenced._support_check_cancel_commenced_right()
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Cancel a commenced upgrade"),
+                "res_model": "support.upgrade.cancel.wizard",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_upgrade_ids": commenced.ids},
+            }
         self.state = "cancelled"
+        return True
+
+    def _support_check_cancel_commenced_right(self):
+        if self.env.su or self.env.user.has_group(
+            "support_contract.group_support_manager"
+        ):
+            return
+        upgrade = self[:1]
+        raise UserError(
+            self.env._(
+                "%(upgrade)s commenced on %(date)s: its one-time fee is due and it "
+                "uses the upgrade of contract year %(year)s. Only a Support Manager "
+                "can cancel a commenced upgrade, with a reason: ask one.",
+                upgrade=upgrade.display_name,
+                date=format_date(self.env, upgrade.commencement_date),
+                year=upgrade.contract_year,
+            )
+        )
+
+    def _support_cancel_commenced(self, reason):
+        """Cancel commenced upgrades: the fee is no longer due and the
+        contract year's upgrade is free again. A Support Manager's decision,
+        with the reason kept in the chatter."""
+        self._support_check_cancel_commenced_right()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                self.env._("Give the reason for cancelling the commenced upgrade.")
+            )
+        for upgrade in self:
+            if upgrade.state != "in_progress":
+                raise UserError(
+                    self.env._(
+                        "%(upgrade)s is no longer in progress: reload the page.",
+                        upgrade=upgrade.display_name,
+                    )
+                )
+            upgrade.state = "cancelled"
+            upgrade.message_post(
+                body=self.env._(
+                    "Cancelled after it commenced by %(user)s: %(reason)s. Its "
+                    "one-time fee is no longer due and the upgrade of contract "
+                    "year %(year)s is free again.",
+                    user=self.env.user.name,
+                    reason=reason,
+                    year=upgrade.contract_year,
+                )
+            )
 
     def action_draft(self):
         if self.filtered(lambda u: u.state != "cancelled"):

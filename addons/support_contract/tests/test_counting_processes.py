@@ -91,7 +91,12 @@ class TestCountingProcesses(ProcessRunCase):
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             agreement_id, template_id, partner_id, pricelist_id = self.made
             env["support.repository"].browse(self.repository_ids).unlink()
-            env["sale.subscription"].browse(agreement_id).unlink()
+            # A signed agreement cannot be deleted: back to a draft first.
+            agreement = env["sale.subscription"].browse(agreement_id)
+            agreement.write(
+                {"stage_id": env.ref("subscription_oca.subscription_stage_draft").id}
+            )
+            agreement.unlink()
             env["sale.subscription.template"].browse(template_id).unlink()
             env["product.pricelist"].browse(pricelist_id).unlink()
             env["res.partner"].browse(partner_id).unlink()

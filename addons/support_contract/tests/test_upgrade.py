@@ -3,7 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import SupportContractCommon
 
@@ -92,14 +92,54 @@ class TestUpgradeEntitlement(SupportContractCommon):
         self.assertEqual(upgrade.contract_year, 2)
         self.assertFalse(upgrade.outside_entitlement)
 
+    def cancel_as(self, user, upgrade, reason):
+        """Cancel as the screen does: Cancel, then the reason in its wizard."""
+        action = upgrade.with_user(user).action_cancel()
+        self.assertEqual(action["res_model"], "support.upgrade.cancel.wizard")
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(action["context"])
+        )
+        wizard.reason = reason
+        wizard.save().action_confirm()
+
     def test_cancelled_upgrade_gives_the_entitlement_back(self):
         first = self.new_upgrade(date(2025, 4, 2))
         first.action_start()
-        first.action_cancel()
+        self.cancel_as(self.support_manager, first, "Kunden avbröt före start")
+        self.assertEqual(first.state, "cancelled")
         self.assertFalse(first.fee_due)
+        self.assertIn("Kunden avbröt före start", first.message_ids[:1].body)
         second = self.new_upgrade(date(2025, 5, 2), to_version="19.0")
         second.action_start()
         self.assertEqual(second.state, "in_progress")
+
+    def test_support_user_cannot_cancel_a_commenced_upgrade(self):
+        upgrade = self.new_upgrade(date(2025, 4, 2), user=self.support_user)
+        upgrade.action_start()
+        with self.assertRaisesRegex(UserError, "Only a Support Manager") as caught:
+            upgrade.action_cancel()
+        self.assertIn("fee is due", str(caught.exception))
+        self.assertEqual(upgrade.state, "in_progress")
+        self.assertTrue(upgrade.fee_due)
+        # The year's upgrade stays used: a second one is refused.
+        second = self.new_upgrade(date(2025, 5, 2), user=self.support_user)
+        with self.assertRaises(UserError):
+            second.action_start()
+
+    def test_a_commenced_upgrade_is_cancelled_only_with_a_reason(self):
+        upgrade = self.new_upgrade(date(2025, 4, 2), user=self.support_user)
+        upgrade.action_start()
+        with self.assertRaises(UserError):
+            upgrade.with_user(self.support_manager)._support_cancel_commenced("  ")
+        self.assertEqual(upgrade.state, "in_progress")
+
+    def test_support_user_cancels_an_upgrade_not_commenced(self):
+        upgrade = self.new_upgrade(date(2025, 4, 2), user=self.support_user)
+        upgrade.action_plan()
+        upgrade.action_cancel()
+        self.assertEqual(upgrade.state, "cancelled")
 
     def test_upgrades_left_in_the_current_contract_year(self):
         with freeze_time("2025-06-01"):
