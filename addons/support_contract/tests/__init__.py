@@ -14,3 +14,4 @@ from . import test_database_count
 from . import test_patch_round
 from . import test_hostile_sources
 from . import test_selling_roles
+from . import test_order_invoicing
