@@ -18,7 +18,9 @@ class TestNoDownPaymentOnAnAgreementOrder(SellingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer.write({"street": "Storgatan 1", "zip": "111 22", "city": "Stockholm"})
+        cls.customer.write(
+            {"street": "Storgatan 1", "zip": "111 22", "city": "Stockholm"}
+        )
 
     def confirmed_order(self, user, lines):
         order = (
@@ -126,7 +128,7 @@ class TestNoDownPaymentOnAnAgreementOrder(SellingCommon):
         self.assertRegex(
             arch,
             r'id="create_invoice_percentage"[^>]*invisible="[^"]*'
-            r'support_agreement_order',
+            r"support_agreement_order",
         )
 
     def test_other_lines_are_invoiced_but_take_no_down_payment(self):
