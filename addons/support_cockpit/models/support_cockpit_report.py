@@ -211,7 +211,13 @@ class SupportCockpitReport(models.Model):
     # last month of its period (the last month of the domain, or of the
     # quarter or year grouped by) that has rows, as a balance does.
     def _read_group(
-        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None,
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
         order=None,
     ):
         rows = super()._read_group(

@@ -479,8 +479,15 @@ class TestCockpit(SupportBillingCommon):
                 user,
                 [("agreement_id", "=", agreement.id)],
                 ["month:month"],
-                ["mrr", "mrr_invoiced", "mrr_new", "mrr_changed", "mrr_lost",
-                 "paying_agreements", "margin"],
+                [
+                    "mrr",
+                    "mrr_invoiced",
+                    "mrr_new",
+                    "mrr_changed",
+                    "mrr_lost",
+                    "paying_agreements",
+                    "margin",
+                ],
             )
             rows = {fields.Date.to_date(g["month:month"][0]): g for g in groups}
             self.assertEqual(set(rows), {start.replace(day=1), this_month})
@@ -506,8 +513,16 @@ class TestCockpit(SupportBillingCommon):
             ("month", "<", date(2026, 12, 1)),
         ]
         measures = [
-            "mrr", "mrr_fee", "mrr_code_lines", "mrr_invoiced", "paying_agreements",
-            "code_lines", "revenue", "included_hours", "mrr_new", "mrr_changed",
+            "mrr",
+            "mrr_fee",
+            "mrr_code_lines",
+            "mrr_invoiced",
+            "paying_agreements",
+            "code_lines",
+            "revenue",
+            "included_hours",
+            "mrr_new",
+            "mrr_changed",
             "mrr_lost",
         ]
         for user in (self.support_manager, self.accountant):
