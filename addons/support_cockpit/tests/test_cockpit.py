@@ -183,29 +183,7 @@ class TestCockpit(SupportBillingCommon):
         )
         self.assertEqual(loose.scope, "billable")
         self.log_time(loose, 3).date = date(2026, 10, 8)
-        upgrade = self.env["support.upgrade"].create(
-            {
-                "agreement_id": a.id,
-                "from_version": "18.0",
-                "to_version": "19.0",
-                "commencement_date": date(2026, 10, 10),
-            }
-        )
-        upgrade.action_start()
-        self.env["support.usage"].create(
-            [
-                {
-                    "partner_id": self.customer.id,
-                    "product_id": self.ocr.id,
-                    "date": date(2026, 10, day),
-                    "quantity": 100,
-                    "price_unit": 0.85,
-                    "provider_id": self.usage_provider.id,
-                    "provider_reference": f"R{day}",
-                }
-                for day in (2, 9)
-            ]
-        )
+        self.october_upgrade_and_usage(a)
         self.run_invoicing(date(2026, 11, 15))
         invoices = self.invoices(a) | self.invoices(b)
         self.assertEqual(len(invoices), 4)
