@@ -122,9 +122,7 @@ class TestPatchRoundReportOnTheInvoice(SupportBillingCommon):
             report = sent.attachment_ids.filtered(lambda a, n=name: a.name == n)
             self.assertTrue(report.raw.startswith(b"%PDF"))
             self.assertEqual(round_.support_invoice_id, november)
-        text = pdf_text(
-            sent.attachment_ids.filtered(lambda a: "2026-11" in a.name).raw
-        )
+        text = pdf_text(sent.attachment_ids.filtered(lambda a: "2026-11" in a.name).raw)
         self.assertIn("Månatlig underhållsrapport", text)
         self.assertIn("november 2026", text)
         self.assertIn("18.0-20261115", text)
