@@ -1,5 +1,4 @@
 from odoo import fields, models, tools
-from odoo.fields import Domain
 
 MONEY_GROUPS = "support_contract.group_support_manager,account.group_account_invoice"
 # Levels of a month (what is in force), not flows: over several months they
@@ -226,13 +225,16 @@ class SupportCockpitReport(models.Model):
         return self._support_as_of_last_month(domain, groupby, aggregates, rows)
 
     def _read_grouping_sets(self, domain, grouping_sets, aggregates=(), order=None):
+        # The pivot reads its headers and its Total in one call: the rows of
+        # a set with the month give the last month of the set without it.
         results = super()._read_grouping_sets(domain, grouping_sets, aggregates, order)
+        siblings = list(zip(grouping_sets, results, strict=True))
         return [
-            self._support_as_of_last_month(domain, groupby, aggregates, rows)
-            for groupby, rows in zip(grouping_sets, results, strict=True)
+            self._support_as_of_last_month(domain, groupby, aggregates, rows, siblings)
+            for groupby, rows in siblings
         ]
 
-    def _support_as_of_last_month(self, domain, groupby, aggregates, rows):
+    def _support_as_of_last_month(self, domain, groupby, aggregates, rows, siblings=()):
         positions = [
             index
             for index, spec in enumerate(aggregates)
@@ -248,25 +250,41 @@ class SupportCockpitReport(models.Model):
             if grain in ONE_MONTH_GRAINS:
                 return rows
             bucket_spec = spec
-        Report = super()
-        bucket_groupby = [bucket_spec] if bucket_spec else []
-        last_month = {
-            (row[0] if bucket_spec else None): row[-1]
-            for row in Report._read_group(domain, bucket_groupby, ["month:max"])
-        }
-        months = [month for month in last_month.values() if month]
         width = len(groupby)
+        # The measures per group and month: from a sibling grouping set
+        # when there is one, else read.
+        by_month = [*groupby, "month:month"]
+        detail = None
+        for sibling_groupby, sibling_rows in siblings:
+            if len(sibling_groupby) == len(by_month) and set(sibling_groupby) == set(
+                by_month
+            ):
+                order = [list(sibling_groupby).index(spec) for spec in by_month]
+                detail = [
+                    tuple(row[i] for i in order)
+                    + tuple(row[len(by_month) + index] for index in positions)
+                    for row in sibling_rows
+                ]
+                break
+        if detail is None:
+            detail = super()._read_group(
+                domain, by_month, [aggregates[index] for index in positions]
+            )
         bucket_index = list(groupby).index(bucket_spec) if bucket_spec else None
-        values = {}
-        for row in Report._read_group(
-            Domain(domain) & Domain("month", "in", months),
-            [*groupby, "month:month"],
-            [aggregates[index] for index in positions],
-        ):
+
+        def bucket(key):
+            return key[bucket_index] if bucket_spec else None
+
+        last_month = {}
+        for row in detail:
             key, month = row[:width], row[width]
-            bucket = key[bucket_index] if bucket_spec else None
-            if month == last_month.get(bucket):
-                values[key] = row[width + 1 :]
+            if month and month > last_month.get(bucket(key), month.min):
+                last_month[bucket(key)] = month
+        values = {
+            row[:width]: row[width + 1 :]
+            for row in detail
+            if row[width] == last_month.get(bucket(row[:width]))
+        }
         result = []
         for row in rows:
             key, measures = tuple(row[:width]), list(row[width:])
