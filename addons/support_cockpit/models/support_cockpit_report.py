@@ -193,10 +193,8 @@ class SupportCockpitReport(models.Model):
     # PostgreSQL's JIT compiles a plan whose estimated cost is high (the
     # view's is, on years of data) and the compiling takes longer than the
     # query itself: off for the transactions that read the cockpit.
-    # Its grouping of a year of rows holds more than PostgreSQL's default
-    # 4 MB of memory and spilled to disk: 16 MB for these transactions.
     def _support_no_jit(self):
-        self.env.cr.execute("SET LOCAL jit = off; SET LOCAL work_mem = '16MB'")
+        self.env.cr.execute("SET LOCAL jit = off")
 
     def _search(self, domain, *args, **kwargs):
         self._support_no_jit()
