@@ -14,6 +14,7 @@ import sys
 import time
 from datetime import date
 
+from _common import open_bench_database
 from dateutil.relativedelta import relativedelta
 
 COUNT = int(os.environ.get("BENCH_AGREEMENTS", "1000"))
@@ -106,16 +107,9 @@ def measure(cr, run):
 
 
 def main():
-    import odoo  # noqa: PLC0415
     from odoo import api  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
 
-    config, database = (
-        os.environ["SUPPORT_BENCH_CONFIG"],
-        os.environ["SUPPORT_BENCH_DB"],
-    )
-    odoo.tools.config.parse_config(["-c", config, "-d", database])
-    registry = Registry(database)
+    registry = open_bench_database()
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, {})
         company, fee, hour, ocr, pricelist, plain, support = setup(env)

@@ -27,6 +27,7 @@ import sys
 import time
 from datetime import date
 
+from _common import open_bench_database
 from dateutil.relativedelta import relativedelta
 
 COUNT = int(os.environ.get("BENCH_AGREEMENTS", "1000"))
@@ -469,23 +470,9 @@ def dashboard_data(env, xmlid):
 
 
 def main():
-    import odoo  # noqa: PLC0415
     from odoo import api  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
 
-    config, database = (
-        os.environ["SUPPORT_BENCH_CONFIG"],
-        os.environ["SUPPORT_BENCH_DB"],
-    )
-    odoo.tools.config.parse_config(["-c", config, "-d", database])
-    registry = Registry(database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, api.SUPERUSER_ID, {})
-        module = env["ir.module.module"].search([("name", "=", "support_cockpit")])
-        if module.state != "installed":
-            print("installing support_cockpit in the bench database")
-            module.button_immediate_install()
-    registry = Registry(database)
+    registry = open_bench_database(install=["support_cockpit"])
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, {})
         ctx = setup(env)

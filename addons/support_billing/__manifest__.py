@@ -16,6 +16,7 @@
         "views/support_usage_views.xml",
         "views/support_usage_provider_views.xml",
         "views/product_template_views.xml",
+        "views/support_patch_round_views.xml",
         "wizards/support_usage_import_views.xml",
         "report/support_statement_report.xml",
         "report/account_invoice_report.xml",

@@ -10,3 +10,4 @@ from . import sale_subscription_unbilled
 from . import support_upgrade
 from . import support_usage
 from . import support_usage_provider
+from . import support_patch_round

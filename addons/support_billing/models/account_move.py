@@ -1,6 +1,7 @@
 import logging
 import re
 
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -48,6 +49,27 @@ class AccountMove(models.Model):
         return bool(
             (self.subscription_id.support_kind or not self.subscription_id)
             and self.support_period_start
+        )
+
+    def _support_patch_rounds_to_send(self):
+        """The closed patch rounds whose maintenance report this invoice's
+        email carries: the rounds of the agreement's instances of the
+        invoice's month and of the month before (a round closed after the
+        last invoice was sent), each sent with one invoice only."""
+        self.ensure_one()
+        Round = self.env["support.patch.round"].sudo()
+        if not (self.subscription_id.support_kind and self.support_period_start):
+            return Round
+        month = self.support_period_start.replace(day=1)
+        return Round.search(
+            [
+                ("agreement_id", "=", self.subscription_id.id),
+                ("state", "=", "done"),
+                ("period", ">=", month - relativedelta(months=1)),
+                ("period", "<=", month),
+                ("support_invoice_id", "in", [False, self.id]),
+            ],
+            order="period, instance_id",
         )
 
     def _support_statement_filename(self):

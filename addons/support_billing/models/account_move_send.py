@@ -3,6 +3,7 @@ from odoo import api, models
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
 STATEMENT_REPORT = "support_billing.action_report_support_statement"
+PATCH_ROUND_PLACEHOLDER = "placeholder_support_patch_round_"
 
 
 class AccountMoveSend(models.AbstractModel):
@@ -35,7 +36,63 @@ class AccountMoveSend(models.AbstractModel):
                     "dynamic_report": report.report_name,
                 }
             )
+        # The month's patch rounds: their maintenance reports, rendered as
+        # the email is sent (see _generate_dynamic_reports).
+        for round_ in move._support_patch_rounds_to_send():
+            attachments.append(
+                {
+                    "id": f"{PATCH_ROUND_PLACEHOLDER}{round_.id}",
+                    "name": round_._support_report_filename(),
+                    "mimetype": "application/pdf",
+                    "placeholder": True,
+                }
+            )
         return attachments
+
+    @api.model
+    def _generate_dynamic_reports(self, moves_data):
+        """Render the maintenance reports the invoices' emails carry, and
+        record each round as sent with its invoice (a report goes out with
+        one invoice only)."""
+        res = super()._generate_dynamic_reports(moves_data)
+        for move, move_data in moves_data.items():
+            widget = move_data.get("mail_attachments_widget") or []
+            wanted = {
+                int(item["id"].removeprefix(PATCH_ROUND_PLACEHOLDER))
+                for item in widget
+                if isinstance(item.get("id"), str)
+                and item["id"].startswith(PATCH_ROUND_PLACEHOLDER)
+                and not item.get("skip")
+            }
+            rounds = move._support_patch_rounds_to_send().filtered(
+                lambda r, wanted=wanted: r.id in wanted
+            )
+            for round_ in rounds:
+                attachment = (
+                    self.env["ir.attachment"]
+                    .sudo()
+                    .create(
+                        {
+                            "raw": round_._support_render_report(),
+                            "name": round_._support_report_filename(),
+                            "mimetype": "application/pdf",
+                            "res_model": move._name,
+                            "res_id": move.id,
+                        }
+                    )
+                )
+                widget.append(
+                    {
+                        "id": attachment.id,
+                        "name": attachment.name,
+                        "mimetype": "application/pdf",
+                        "placeholder": False,
+                        "protect_from_deletion": True,
+                    }
+                )
+            rounds.support_invoice_id = move
+            move_data["mail_attachments_widget"] = widget
+        return res
 
     @api.model
     def _prepare_invoice_pdf_report(self, invoices_data):

@@ -54,6 +54,36 @@ class SupportBillingCommon(SupportHelpdeskCommon):
         )
         cls.agreement.sale_subscription_line_ids.tax_ids = cls.vat25
 
+    def october_upgrade_and_usage(self, agreement=None):
+        """The agreement's upgrade from 18.0 to 19.0 commenced on 10 October
+        2026 (its one-time fee due) and the customer's OCR usage of October:
+        100 transactions on the 2nd and 100 on the 9th, at 0.85."""
+        agreement = agreement or self.agreement
+        upgrade = self.env["support.upgrade"].create(
+            {
+                "agreement_id": agreement.id,
+                "from_version": "18.0",
+                "to_version": "19.0",
+                "commencement_date": date(2026, 10, 10),
+            }
+        )
+        upgrade.action_start()
+        usage = self.env["support.usage"].create(
+            [
+                {
+                    "partner_id": agreement.partner_id.id,
+                    "product_id": self.ocr.id,
+                    "date": date(2026, 10, day),
+                    "quantity": 100,
+                    "price_unit": 0.85,
+                    "provider_id": self.usage_provider.id,
+                    "provider_reference": f"R{day}",
+                }
+                for day in (2, 9)
+            ]
+        )
+        return upgrade, usage
+
     def run_invoicing(self, today):
         """The batch as the cron runs it: in its own cursor, committing."""
         with self.enter_registry_test_mode(), self.registry.cursor() as cr:

@@ -19,29 +19,7 @@ class TestMonthlyInvoice(SupportBillingCommon):
         self.log_time(ticket, 2.5).date = date(2026, 10, 5)
         included = self.new_ticket("how_to", ticket_date=date(2026, 10, 3))
         self.log_time(included, 4).date = date(2026, 10, 6)
-        upgrade = self.env["support.upgrade"].create(
-            {
-                "agreement_id": self.agreement.id,
-                "to_version": "19.0",
-                "from_version": "18.0",
-                "commencement_date": date(2026, 10, 10),
-            }
-        )
-        upgrade.action_start()
-        self.env["support.usage"].create(
-            [
-                {
-                    "partner_id": self.customer.id,
-                    "product_id": self.ocr.id,
-                    "date": date(2026, 10, day),
-                    "quantity": 100,
-                    "price_unit": 0.85,
-                    "provider_id": self.usage_provider.id,
-                    "provider_reference": f"R{day}",
-                }
-                for day in (2, 9)
-            ]
-        )
+        upgrade, _usage = self.october_upgrade_and_usage()
         self.run_invoicing(date(2026, 11, 15))
         october, invoice = self.invoices()
         # Fixed fees in advance; time and usage in arrears: October's on

@@ -1,6 +1,17 @@
 from odoo import fields, models, tools
 
 MONEY_GROUPS = "support_contract.group_support_manager,account.group_account_invoice"
+# Levels of a month (what is in force), not flows: over several months they
+# read as of the last month, never as a sum over time.
+LAST_MONTH_MEASURES = {
+    "mrr",
+    "mrr_fee",
+    "mrr_code_lines",
+    "paying_agreements",
+    "code_lines",
+}
+# Groupings of the month that keep one month per group.
+ONE_MONTH_GRAINS = {"", "day", "week", "month"}
 
 
 class SupportCockpitReport(models.Model):
@@ -12,8 +23,16 @@ class SupportCockpitReport(models.Model):
     Revenue is what posted invoices and credit notes bill for each month,
     in the company currency (the lines' balance): each line counts in the
     month of the period it bills (fees in advance, time and usage in
-    arrears, so both in the month the service was given). Hours are the
-    timesheets on tickets, in the month they were logged.
+    arrears, so both in the month the service was given). MRR is the
+    contracted recurring amount of the month: what is billed for it, or,
+    for a month an agreement in force has not been invoiced for yet, its
+    monthly amount. Hours are the timesheets on tickets, in the month they
+    were logged.
+
+    MRR, its two parts, the paying agreements and the code lines are
+    levels, not flows: over several months (the pivot's total, a quarter, a
+    customer over a year) they read as of the last month, never summed
+    (see ``_read_group``).
     """
 
     _name = "support.cockpit.report"
@@ -40,19 +59,27 @@ class SupportCockpitReport(models.Model):
     mrr_fee = fields.Monetary(
         string="Fixed fees",
         readonly=True,
-        help="Fixed monthly fees invoiced for the month (posted invoices less "
-        "credit notes).",
+        help="Fixed monthly fees contracted for the month (as MRR).",
     )
     mrr_code_lines = fields.Monetary(
         string="Code-line charges",
         readonly=True,
-        help="The code-line product's charges invoiced for the month.",
+        help="The code-line product's charges contracted for the month (as MRR).",
     )
     mrr = fields.Monetary(
         string="Recurring revenue (MRR)",
         readonly=True,
-        help="Fixed fees and code-line charges invoiced for the month; "
-        "one-time fees, usage and hours are left out.",
+        help="Fixed fees and code-line charges contracted for the month: what "
+        "the invoices bill for it (posted, less credit notes; drafts until "
+        "posted) or, for an agreement in force not invoiced for the month "
+        "yet, its monthly amount. One-time fees, usage and hours are left "
+        "out. Over several months it reads as of the last one.",
+    )
+    mrr_invoiced = fields.Monetary(
+        string="MRR invoiced",
+        readonly=True,
+        help="Fixed fees and code-line charges of posted invoices less credit "
+        "notes for the month, so far.",
     )
     mrr_new = fields.Monetary(
         string="New MRR",
@@ -72,9 +99,9 @@ class SupportCockpitReport(models.Model):
         "none this month (negative). Shown for months that are over.",
     )
     paying_agreements = fields.Integer(
-        string="Agreements billed",
+        string="Paying agreements",
         readonly=True,
-        help="Agreements with recurring revenue in the month.",
+        help="Agreements with recurring revenue (MRR) in the month.",
     )
     time_revenue = fields.Monetary(
         string="Hours revenue",
@@ -94,8 +121,8 @@ class SupportCockpitReport(models.Model):
     revenue = fields.Monetary(
         string="Revenue",
         readonly=True,
-        help="Everything invoiced for the month: recurring revenue, hours, "
-        "usage and upgrade fees.",
+        help="Everything invoiced for the month: MRR invoiced, hours, usage "
+        "and upgrade fees.",
     )
     billable_hours = fields.Float(
         string="Billable hours",
@@ -126,8 +153,8 @@ class SupportCockpitReport(models.Model):
         readonly=True,
         aggregator="sum",
         help="Code lines of the counts in force at the end of the month (the "
-        "current count for this month), addons not charged left out. Read "
-        "it per month: summed over months it means nothing.",
+        "current count for this month), addons not charged left out. Over "
+        "several months it reads as of the last one.",
     )
 
     def init(self):
@@ -177,6 +204,96 @@ class SupportCockpitReport(models.Model):
         self._support_no_jit()
         return super()._fetch_query(query, fields)
 
+    # MRR over several months: the pivot's Total, a quarter or a year, a
+    # customer or a kind without months. A sum over time would add the same
+    # agreement's fee once a month; the measure reads, for each group, the
+    # last month of its period (the last month of the domain, or of the
+    # quarter or year grouped by) that has rows, as a balance does.
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        rows = super()._read_group(
+            domain, groupby, aggregates, having, offset, limit, order
+        )
+        return self._support_as_of_last_month(domain, groupby, aggregates, rows)
+
+    def _read_grouping_sets(self, domain, grouping_sets, aggregates=(), order=None):
+        # The pivot reads its headers and its Total in one call: the rows of
+        # a set with the month give the last month of the set without it.
+        results = super()._read_grouping_sets(domain, grouping_sets, aggregates, order)
+        siblings = list(zip(grouping_sets, results, strict=True))
+        return [
+            self._support_as_of_last_month(domain, groupby, aggregates, rows, siblings)
+            for groupby, rows in siblings
+        ]
+
+    def _support_as_of_last_month(self, domain, groupby, aggregates, rows, siblings=()):
+        positions = [
+            index
+            for index, spec in enumerate(aggregates)
+            if spec.endswith(":sum") and spec.split(":")[0] in LAST_MONTH_MEASURES
+        ]
+        if not rows or not positions:
+            return rows
+        bucket_spec = None
+        for spec in groupby:
+            name, _colon, grain = spec.partition(":")
+            if name != "month":
+                continue
+            if grain in ONE_MONTH_GRAINS:
+                return rows
+            bucket_spec = spec
+        width = len(groupby)
+        # The measures per group and month: from a sibling grouping set
+        # when there is one, else read.
+        by_month = [*groupby, "month:month"]
+        detail = None
+        for sibling_groupby, sibling_rows in siblings:
+            if len(sibling_groupby) == len(by_month) and set(sibling_groupby) == set(
+                by_month
+            ):
+                order = [list(sibling_groupby).index(spec) for spec in by_month]
+                detail = [
+                    tuple(row[i] for i in order)
+                    + tuple(row[len(by_month) + index] for index in positions)
+                    for row in sibling_rows
+                ]
+                break
+        if detail is None:
+            detail = super()._read_group(
+                domain, by_month, [aggregates[index] for index in positions]
+            )
+        bucket_index = list(groupby).index(bucket_spec) if bucket_spec else None
+
+        def bucket(key):
+            return key[bucket_index] if bucket_spec else None
+
+        last_month = {}
+        for row in detail:
+            key, month = row[:width], row[width]
+            if month and month > last_month.get(bucket(key), month.min):
+                last_month[bucket(key)] = month
+        values = {
+            row[:width]: row[width + 1 :]
+            for row in detail
+            if row[width] == last_month.get(bucket(row[:width]))
+        }
+        result = []
+        for row in rows:
+            key, measures = tuple(row[:width]), list(row[width:])
+            found = values.get(key)
+            for rank, index in enumerate(positions):
+                measures[index] = found[rank] if found else 0
+            result.append((*key, *measures))
+        return result
+
     def _query(self):
         # Each fact is grouped by agreement (or, for time no agreement
         # covers, by company and customer) and month, without window
@@ -186,21 +303,33 @@ class SupportCockpitReport(models.Model):
         # next): month, company (for time without agreement), agreement or
         # customer, and which of the two.
         return """
-WITH lines AS (
+WITH line_rows AS (
+    -- Posted lines, and the recurring lines of draft invoices (the
+    -- contracted amount of a month made but not posted yet).
     SELECT move.subscription_id AS agreement_id,
            date_trunc('month', line.support_period_start::timestamp)::date
                AS month,
-           CASE WHEN line.support_kind = 'recurring'
-                THEN -line.balance ELSE 0 END AS mrr,
-           CASE WHEN line.support_kind = 'recurring'
+           CASE WHEN line.support_kind = 'recurring' AND move.state = 'posted'
+                THEN -line.balance ELSE 0 END AS mrr_posted,
+           CASE WHEN line.support_kind = 'recurring' AND move.state = 'posted'
                  AND line.product_id IS DISTINCT FROM
                      template.support_code_line_product_id
-                THEN -line.balance ELSE 0 END AS mrr_fee,
-           CASE WHEN line.support_kind = 'time'
+                THEN -line.balance ELSE 0 END AS fee_posted,
+           CASE WHEN line.support_kind = 'recurring' AND move.state = 'posted'
+                THEN 1 ELSE 0 END AS billed,
+           CASE WHEN line.support_kind = 'recurring' AND move.state = 'draft'
+                THEN -line.balance ELSE 0 END AS mrr_draft,
+           CASE WHEN line.support_kind = 'recurring' AND move.state = 'draft'
+                 AND line.product_id IS DISTINCT FROM
+                     template.support_code_line_product_id
+                THEN -line.balance ELSE 0 END AS fee_draft,
+           CASE WHEN line.support_kind = 'recurring' AND move.state = 'draft'
+                THEN 1 ELSE 0 END AS drafted,
+           CASE WHEN line.support_kind = 'time' AND move.state = 'posted'
                 THEN -line.balance ELSE 0 END AS time_revenue,
-           CASE WHEN line.support_kind = 'usage'
+           CASE WHEN line.support_kind = 'usage' AND move.state = 'posted'
                 THEN -line.balance ELSE 0 END AS usage_revenue,
-           CASE WHEN line.support_kind = 'upgrade'
+           CASE WHEN line.support_kind = 'upgrade' AND move.state = 'posted'
                 THEN -line.balance ELSE 0 END AS upgrade_revenue
       FROM account_move_line line
       JOIN account_move move ON move.id = line.move_id
@@ -209,22 +338,85 @@ WITH lines AS (
              ON template.id = agreement.template_id
      WHERE line.support_kind IS NOT NULL
        AND line.support_period_start IS NOT NULL
-       AND move.state = 'posted'
+       AND (move.state = 'posted'
+            OR (move.state = 'draft' AND line.support_kind = 'recurring'))
        AND move.move_type IN ('out_invoice', 'out_refund')
 ),
-previous_lines AS (
+lines AS (
+    SELECT agreement_id, month,
+           SUM(mrr_posted) AS mrr_posted, SUM(fee_posted) AS fee_posted,
+           SUM(billed) AS billed, SUM(mrr_draft) AS mrr_draft,
+           SUM(fee_draft) AS fee_draft, SUM(drafted) AS drafted,
+           SUM(time_revenue) AS time_revenue, SUM(usage_revenue) AS usage_revenue,
+           SUM(upgrade_revenue) AS upgrade_revenue
+      FROM line_rows
+     GROUP BY agreement_id, month
+),
+previous_rows AS (
     -- The recurring revenue of each month, seen from the month after.
     SELECT move.subscription_id AS agreement_id,
            (date_trunc('month', line.support_period_start::timestamp)
             + interval '1 month')::date AS month,
-           -line.balance AS previous_mrr
+           CASE WHEN move.state = 'posted' THEN -line.balance ELSE 0 END
+               AS previous_posted,
+           CASE WHEN move.state = 'posted' THEN 1 ELSE 0 END AS previous_billed,
+           CASE WHEN move.state = 'draft' THEN -line.balance ELSE 0 END
+               AS previous_draft,
+           CASE WHEN move.state = 'draft' THEN 1 ELSE 0 END AS previous_drafted
       FROM account_move_line line
       JOIN account_move move ON move.id = line.move_id
      WHERE line.support_kind = 'recurring'
        AND line.support_period_start IS NOT NULL
-       AND move.state = 'posted'
+       AND move.state IN ('posted', 'draft')
        AND move.move_type IN ('out_invoice', 'out_refund')
        AND move.subscription_id IS NOT NULL
+),
+previous_lines AS (
+    SELECT agreement_id, month,
+           SUM(previous_posted) AS previous_posted,
+           SUM(previous_billed) AS previous_billed,
+           SUM(previous_draft) AS previous_draft,
+           SUM(previous_drafted) AS previous_drafted
+      FROM previous_rows
+     GROUP BY agreement_id, month
+),
+agreement_amounts AS (
+    -- What each support agreement in force charges a month now: its lines
+    -- (the code-line line at the quantity of the count applied).
+    SELECT agreement.id AS agreement_id,
+           GREATEST(date_trunc('month', agreement.recurring_next_date::timestamp),
+                    date_trunc('month', agreement.date_start::timestamp))
+               AS first_open,
+           date_trunc('month', agreement.date::timestamp) AS last_month,
+           SUM(sub_line.price_subtotal) AS amount,
+           SUM(CASE WHEN sub_line.product_id IS DISTINCT FROM
+                         template.support_code_line_product_id
+                    THEN sub_line.price_subtotal ELSE 0 END) AS fee
+      FROM sale_subscription agreement
+      JOIN sale_subscription_template template
+        ON template.id = agreement.template_id
+      JOIN sale_subscription_line sub_line
+        ON sub_line.sale_subscription_id = agreement.id
+     WHERE agreement.in_progress
+       AND agreement.support_kind IS NOT NULL
+       AND agreement.recurring_next_date IS NOT NULL
+       AND agreement.date_start IS NOT NULL
+       AND agreement.recurring_next_date < date_trunc('month', CURRENT_DATE)
+                                           + interval '1 month'
+     GROUP BY agreement.id, template.support_code_line_product_id
+),
+open_months AS (
+    -- Months up to this one whose period the agreement has not invoiced
+    -- yet (from its next invoice date on), while it is in force: they count
+    -- at the agreement's monthly amount.
+    SELECT amounts.agreement_id, grid.month::date AS month,
+           amounts.amount, amounts.fee
+      FROM agreement_amounts amounts
+     CROSS JOIN LATERAL generate_series(
+               amounts.first_open,
+               LEAST(date_trunc('month', CURRENT_DATE),
+                     COALESCE(amounts.last_month, date_trunc('month', CURRENT_DATE))),
+               interval '1 month') AS grid(month)
 ),
 count_months AS (
     -- Per month and active source (repository, or production instance
@@ -272,14 +464,32 @@ count_months AS (
 facts AS (
     SELECT agreement_id, NULL::integer AS loose_company_id,
            NULL::integer AS loose_partner_id, month,
-           mrr, mrr_fee, 0 AS previous_mrr, time_revenue, usage_revenue,
-           upgrade_revenue, 0 AS billable_hours, 0 AS included_hours,
-           0 AS code_lines
+           mrr_posted, fee_posted, billed, mrr_draft, fee_draft, drafted,
+           0 AS mrr_open, 0 AS fee_open,
+           0 AS previous_posted, 0 AS previous_billed, 0 AS previous_draft,
+           0 AS previous_drafted, 0 AS previous_open,
+           time_revenue, usage_revenue, upgrade_revenue,
+           0 AS billable_hours, 0 AS included_hours, 0 AS code_lines,
+           1 AS own
       FROM lines
     UNION ALL
     SELECT agreement_id, NULL, NULL, month,
-           0, 0, previous_mrr, 0, 0, 0, 0, 0, 0
+           0, 0, 0, 0, 0, 0, 0, 0,
+           previous_posted, previous_billed, previous_draft, previous_drafted, 0,
+           0, 0, 0, 0, 0, 0, 0
       FROM previous_lines
+    UNION ALL
+    SELECT agreement_id, NULL, NULL, month,
+           0, 0, 0, 0, 0, 0, amount, fee,
+           0, 0, 0, 0, 0,
+           0, 0, 0, 0, 0, 0, 1
+      FROM open_months
+    UNION ALL
+    SELECT agreement_id, NULL, NULL, (month + interval '1 month')::date,
+           0, 0, 0, 0, 0, 0, 0, 0,
+           0, 0, 0, 0, amount,
+           0, 0, 0, 0, 0, 0, 0
+      FROM open_months
     UNION ALL
     SELECT ticket.agreement_id,
            CASE WHEN ticket.agreement_id IS NULL
@@ -287,25 +497,35 @@ facts AS (
            CASE WHEN ticket.agreement_id IS NULL
                 THEN ticket.commercial_partner_id END,
            date_trunc('month', timesheet.date::timestamp)::date,
-           0, 0, 0, 0, 0, 0,
+           0, 0, 0, 0, 0, 0, 0, 0,
+           0, 0, 0, 0, 0,
+           0, 0, 0,
            CASE WHEN timesheet.support_hours_state = 'billable'
                 THEN timesheet.unit_amount ELSE 0 END,
            CASE WHEN timesheet.support_hours_state = 'included'
                 THEN timesheet.unit_amount ELSE 0 END,
-           0
+           0, 1
       FROM account_analytic_line timesheet
       JOIN helpdesk_ticket ticket ON ticket.id = timesheet.helpdesk_ticket_id
      WHERE timesheet.support_hours_state IN ('billable', 'included')
     UNION ALL
     SELECT agreement_id, NULL, NULL, month,
-           0, 0, 0, 0, 0, 0, 0, 0, billable_code_lines
+           0, 0, 0, 0, 0, 0, 0, 0,
+           0, 0, 0, 0, 0,
+           0, 0, 0, 0, 0, billable_code_lines, 1
       FROM count_months
 ),
-months AS (
+sums AS (
     SELECT agreement_id, loose_company_id, loose_partner_id, month,
-           SUM(mrr) AS mrr,
-           SUM(mrr_fee) AS mrr_fee,
-           SUM(previous_mrr) AS previous_mrr,
+           SUM(mrr_posted) AS mrr_posted, SUM(fee_posted) AS fee_posted,
+           SUM(billed) AS billed, SUM(mrr_draft) AS mrr_draft,
+           SUM(fee_draft) AS fee_draft, SUM(drafted) AS drafted,
+           SUM(mrr_open) AS mrr_open, SUM(fee_open) AS fee_open,
+           SUM(previous_posted) AS previous_posted,
+           SUM(previous_billed) AS previous_billed,
+           SUM(previous_draft) AS previous_draft,
+           SUM(previous_drafted) AS previous_drafted,
+           SUM(previous_open) AS previous_open,
            SUM(time_revenue) AS time_revenue,
            SUM(usage_revenue) AS usage_revenue,
            SUM(upgrade_revenue) AS upgrade_revenue,
@@ -314,6 +534,26 @@ months AS (
            SUM(code_lines) AS code_lines
       FROM facts
      GROUP BY agreement_id, loose_company_id, loose_partner_id, month
+    -- A month after this one is shown only with data of its own (not
+    -- merely as "the month after" this month's invoices).
+    HAVING month <= date_trunc('month', CURRENT_DATE) OR SUM(own) > 0
+),
+months AS (
+    -- Contracted MRR: what posted invoices bill for the month when they
+    -- bill it, else what draft invoices would bill, else (not invoiced
+    -- yet, in force) the agreement's monthly amount.
+    SELECT sums.*,
+           sums.mrr_posted AS mrr_invoiced,
+           CASE WHEN billed > 0 THEN mrr_posted
+                WHEN drafted > 0 THEN mrr_draft
+                ELSE mrr_open END AS mrr,
+           CASE WHEN billed > 0 THEN fee_posted
+                WHEN drafted > 0 THEN fee_draft
+                ELSE fee_open END AS mrr_fee,
+           CASE WHEN previous_billed > 0 THEN previous_posted
+                WHEN previous_drafted > 0 THEN previous_draft
+                ELSE previous_open END AS previous_mrr
+      FROM sums
 )
 SELECT ((((EXTRACT(YEAR FROM months.month)::bigint - 2000) * 12
           + EXTRACT(MONTH FROM months.month)::bigint - 1) * 256
@@ -330,18 +570,19 @@ SELECT ((((EXTRACT(YEAR FROM months.month)::bigint - 2000) * 12
        months.mrr_fee,
        months.mrr - months.mrr_fee AS mrr_code_lines,
        months.mrr,
+       months.mrr_invoiced,
        CASE WHEN months.previous_mrr <= 0 AND months.mrr > 0
             THEN months.mrr ELSE 0 END AS mrr_new,
        CASE WHEN months.previous_mrr > 0 AND months.mrr > 0
             THEN months.mrr - months.previous_mrr ELSE 0 END AS mrr_changed,
        CASE WHEN months.previous_mrr > 0 AND months.mrr <= 0
-                 AND months.month < date_trunc('month', CURRENT_DATE)
+                 AND months.month <= date_trunc('month', CURRENT_DATE)
             THEN -months.previous_mrr ELSE 0 END AS mrr_lost,
        CASE WHEN months.mrr > 0 THEN 1 ELSE 0 END AS paying_agreements,
        months.time_revenue,
        months.usage_revenue,
        months.upgrade_revenue,
-       months.mrr + months.time_revenue + months.usage_revenue
+       months.mrr_invoiced + months.time_revenue + months.usage_revenue
            + months.upgrade_revenue AS revenue,
        months.billable_hours,
        months.included_hours,

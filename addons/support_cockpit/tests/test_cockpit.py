@@ -23,7 +23,10 @@ COST = 612.35  # the company's cost of a support hour
 # (918.525, rounded 918.53). Code lines maintained: the counts in force at
 # the month's end (5,950 in September, 6,420 from 20 October).
 # B, Operations from October: 2,900 a month, 2 included hours in October
-# (1,224.70); November's invoice credited in full.
+# (1,224.70); November's invoice credited in full (so November's MRR is
+# nothing: lost).
+# MRR is contracted: every month here is invoiced, so it equals MRR
+# invoiced, which is its own measure.
 EXPECTED = {
     ("A", SEP): {
         "code_lines": 5950,
@@ -32,6 +35,7 @@ EXPECTED = {
         "mrr_fee": 4900.00,
         "mrr_code_lines": 5700.00,
         "mrr": 10600.00,
+        "mrr_invoiced": 10600.00,
         "mrr_new": 10600.00,
         "paying_agreements": 1,
         "time_revenue": 2125.00,
@@ -48,6 +52,7 @@ EXPECTED = {
         "mrr_fee": 4900.00,
         "mrr_code_lines": 6175.00,
         "mrr": 11075.00,
+        "mrr_invoiced": 11075.00,
         "mrr_changed": 475.00,
         "paying_agreements": 1,
         "revenue": 11075.00,
@@ -59,6 +64,7 @@ EXPECTED = {
     ("B", OCT): {
         "mrr_fee": 2900.00,
         "mrr": 2900.00,
+        "mrr_invoiced": 2900.00,
         "mrr_new": 2900.00,
         "paying_agreements": 1,
         "revenue": 2900.00,
@@ -74,6 +80,7 @@ MEASURES = [
     "mrr_fee",
     "mrr_code_lines",
     "mrr",
+    "mrr_invoiced",
     "mrr_new",
     "mrr_changed",
     "mrr_lost",
@@ -176,37 +183,18 @@ class TestCockpit(SupportBillingCommon):
         )
         self.assertEqual(loose.scope, "billable")
         self.log_time(loose, 3).date = date(2026, 10, 8)
-        upgrade = self.env["support.upgrade"].create(
-            {
-                "agreement_id": a.id,
-                "from_version": "18.0",
-                "to_version": "19.0",
-                "commencement_date": date(2026, 10, 10),
-            }
-        )
-        upgrade.action_start()
-        self.env["support.usage"].create(
-            [
-                {
-                    "partner_id": self.customer.id,
-                    "product_id": self.ocr.id,
-                    "date": date(2026, 10, day),
-                    "quantity": 100,
-                    "price_unit": 0.85,
-                    "provider_id": self.usage_provider.id,
-                    "provider_reference": f"R{day}",
-                }
-                for day in (2, 9)
-            ]
-        )
+        self.october_upgrade_and_usage(a)
         self.run_invoicing(date(2026, 11, 15))
         invoices = self.invoices(a) | self.invoices(b)
         self.assertEqual(len(invoices), 4)
-        # A draft invoice counts for nothing until it is posted.
+        # A draft invoice is invoiced nothing until it is posted; its
+        # recurring lines are the month's contracted MRR meanwhile.
         draft_nov_b = self.invoices(b).filtered(lambda m: m.support_period_start == NOV)
-        self.assertFalse(
-            any(row["mrr"] for row in self.figures(self.support_manager).values())
-        )
+        drafts = self.figures(self.support_manager)
+        self.assertFalse(any(row["mrr_invoiced"] for row in drafts.values()))
+        self.assertFalse(any(row["revenue"] for row in drafts.values()))
+        for key, mrr in ((("A", OCT), 10600), (("A", NOV), 11075), (("B", NOV), 2900)):
+            self.assertAlmostEqual(drafts[key]["mrr"], mrr, places=2, msg=key)
         invoices.with_user(self.accountant).action_post()
         self.credit_in_full(draft_nov_b)
 
@@ -440,3 +428,144 @@ class TestCockpit(SupportBillingCommon):
             cockpit.with_user(self.accountant)._get_serialized_readonly_dashboard()
         )
         self.assertEqual(served["snapshot"]["pivots"], data["pivots"])
+
+    def report_groups(self, user, domain, groupby, measures):
+        self.env.flush_all()
+        Report = self.env["support.cockpit.report"].with_user(user)
+        return Report.formatted_read_group(
+            domain, groupby, [f"{m}:sum" for m in measures]
+        )
+
+    def test_this_months_mrr_counts_agreements_not_invoiced_yet(self):
+        """An Operations agreement due on the 15th is in this month's MRR
+        before its invoice is made; MRR invoiced shows what is billed."""
+        this_month = fields.Date.context_today(self.env.user).replace(day=1)
+        start = this_month - relativedelta(months=1) + relativedelta(days=14)
+        customer = self.env["res.partner"].create(
+            {"name": "Kund Fyra AB", "is_company": True, "city": "Umeå"}
+        )
+        agreement = self.start_agreement(
+            self.template_ops, customer, start, product=self.ops_product
+        )
+        agreement.write({"recurring_next_date": start})
+        agreement.sale_subscription_line_ids.tax_ids = self.vat25
+        self.run_invoicing(start)
+        self.invoices(agreement).with_user(self.accountant).action_post()
+        self.assertEqual(agreement.recurring_next_date, start + relativedelta(months=1))
+        for user in (self.support_manager, self.accountant):
+            groups = self.report_groups(
+                user,
+                [("agreement_id", "=", agreement.id)],
+                ["month:month"],
+                [
+                    "mrr",
+                    "mrr_invoiced",
+                    "mrr_new",
+                    "mrr_changed",
+                    "mrr_lost",
+                    "paying_agreements",
+                    "margin",
+                ],
+            )
+            rows = {fields.Date.to_date(g["month:month"][0]): g for g in groups}
+            self.assertEqual(set(rows), {start.replace(day=1), this_month})
+            last, now = rows[start.replace(day=1)], rows[this_month]
+            self.assertAlmostEqual(last["mrr:sum"], 2900.00, places=2)
+            self.assertAlmostEqual(last["mrr_invoiced:sum"], 2900.00, places=2)
+            self.assertAlmostEqual(last["mrr_new:sum"], 2900.00, places=2)
+            # Not invoiced yet this month, still in force: contracted.
+            self.assertAlmostEqual(now["mrr:sum"], 2900.00, places=2)
+            self.assertAlmostEqual(now["mrr_invoiced:sum"], 0.00, places=2)
+            self.assertAlmostEqual(now["mrr_new:sum"], 0.00, places=2)
+            self.assertAlmostEqual(now["mrr_changed:sum"], 0.00, places=2)
+            self.assertAlmostEqual(now["mrr_lost:sum"], 0.00, places=2)
+            self.assertEqual(now["paying_agreements:sum"], 1)
+            self.assertAlmostEqual(now["margin:sum"], 2900.00, places=2)
+
+    def test_mrr_is_never_summed_over_months(self):
+        """The pivot's Total, a quarter or a customer over months read MRR
+        as of the last month; flows (invoiced, revenue, hours) add up."""
+        domain = [
+            ("agreement_id", "in", (self.agreement_a | self.agreement_b).ids),
+            ("month", ">=", SEP),
+            ("month", "<", date(2026, 12, 1)),
+        ]
+        measures = [
+            "mrr",
+            "mrr_fee",
+            "mrr_code_lines",
+            "mrr_invoiced",
+            "paying_agreements",
+            "code_lines",
+            "revenue",
+            "included_hours",
+            "mrr_new",
+            "mrr_changed",
+            "mrr_lost",
+        ]
+        for user in (self.support_manager, self.accountant):
+            [total] = self.report_groups(user, domain, [], measures)
+            # November: A 11,075.00 (4,900.00 + 6,175.00), B nothing.
+            self.assertAlmostEqual(total["mrr:sum"], 11075.00, places=2)
+            self.assertAlmostEqual(total["mrr_fee:sum"], 4900.00, places=2)
+            self.assertAlmostEqual(total["mrr_code_lines:sum"], 6175.00, places=2)
+            self.assertEqual(total["paying_agreements:sum"], 1)
+            self.assertEqual(total["code_lines:sum"], 6420)
+            # Flows are summed: 10,600 + 11,075 + 2,900 invoiced.
+            self.assertAlmostEqual(total["mrr_invoiced:sum"], 24575.00, places=2)
+            self.assertAlmostEqual(total["revenue:sum"], 39370.00, places=2)
+            self.assertAlmostEqual(total["included_hours:sum"], 7.5, places=2)
+            # What moved over the period: new 13,500, changed 475, lost -2,900.
+            self.assertAlmostEqual(total["mrr_new:sum"], 13500.00, places=2)
+            self.assertAlmostEqual(total["mrr_changed:sum"], 475.00, places=2)
+            self.assertAlmostEqual(total["mrr_lost:sum"], -2900.00, places=2)
+            quarters = {
+                g["month:quarter"][0]: g
+                for g in self.report_groups(user, domain, ["month:quarter"], measures)
+            }
+            self.assertEqual(len(quarters), 2)
+            q3, q4 = (quarters[k] for k in sorted(quarters))
+            self.assertAlmostEqual(q3["mrr:sum"], 0.00, places=2)
+            self.assertEqual(q3["code_lines:sum"], 5950)
+            self.assertAlmostEqual(q4["mrr:sum"], 11075.00, places=2)
+            self.assertEqual(q4["code_lines:sum"], 6420)
+            customers = {
+                g["partner_id"][0]: g
+                for g in self.report_groups(user, domain, ["partner_id"], measures)
+            }
+            self.assertAlmostEqual(customers[self.customer.id]["mrr:sum"], 11075.00, 2)
+            # B billed October and lost November: nothing at the period's end.
+            self.assertAlmostEqual(
+                customers[self.other_customer.id]["mrr:sum"], 0.00, places=2
+            )
+            self.assertAlmostEqual(
+                customers[self.other_customer.id]["mrr_invoiced:sum"], 2900.00, 2
+            )
+        # The pivot reads its headers and its Total in one call (grouping
+        # sets): the Total row is November's, each month row its own.
+        Report = self.env["support.cockpit.report"].with_user(self.support_manager)
+        by_month, overall = Report._read_grouping_sets(
+            domain, [["month:month"], []], ["mrr:sum"]
+        )
+        self.assertEqual(
+            [(fields.Date.to_date(m), v) for m, v in by_month],
+            [(SEP, 0.0), (OCT, 13500.0), (NOV, 11075.0)],
+        )
+        self.assertEqual(overall, [(11075.0,)])
+
+    def test_no_month_after_this_one_without_data(self):
+        """This month's invoices never make an empty row for next month."""
+        today = fields.Date.context_today(self.env.user)
+        self.run_invoicing(today)
+        self.invoices(self.agreement_a).filtered(
+            lambda m: m.state == "draft"
+        ).with_user(self.accountant).action_post()
+        this_month = today.replace(day=1)
+        self.env.flush_all()
+        Report = self.env["support.cockpit.report"].with_user(self.accountant)
+        self.assertFalse(Report.search([("month", ">", this_month)]))
+        [row] = Report.search(
+            [("agreement_id", "=", self.agreement_a.id), ("month", "=", this_month)]
+        )
+        self.assertTrue(row.mrr_invoiced)
+        self.assertAlmostEqual(row.mrr, row.mrr_invoiced, places=2)

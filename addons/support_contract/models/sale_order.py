@@ -77,6 +77,13 @@ class SaleOrder(models.Model):
         "(Recount quotations after, 30 days by default): count again before "
         "the quotation is confirmed.",
     )
+    support_agreement_order = fields.Boolean(
+        string="Made a support agreement",
+        compute="_compute_support_agreement_order",
+        compute_sudo=True,
+        help="The order made a support agreement (either kind), which "
+        "invoices the customer every month: the order takes no down payment.",
+    )
 
     @api.depends("support_quote_blocks", "support_quote_unit_price", "currency_id")
     def _compute_support_quote_code_amount(self):
@@ -109,6 +116,39 @@ class SaleOrder(models.Model):
         setting."""
         company = self.company_id[:1] or self.env.company
         return company.sudo().support_quote_recount_days or DEFAULT_QUOTE_DAYS
+
+    @api.depends("subscription_ids.support_kind")
+    def _compute_support_agreement_order(self):
+        for order in self:
+            order.support_agreement_order = bool(order._support_agreements())
+
+    def _support_agreements(self):
+        """The support agreements (either kind) this order made."""
+        self.ensure_one()
+        return self.sudo().subscription_ids.filtered("support_kind")
+
+    def _support_check_no_order_invoice(self, down_payment=False):
+        """An order that made a support agreement is invoiced by the
+        agreement, every month: no down payment, and no invoice of its own
+        unless it has other lines to invoice."""
+        for order in self:
+            agreements = order._support_agreements()
+            if not agreements:
+                continue
+            others = order.order_line.filtered(
+                lambda line: not line.display_type and line.qty_to_invoice
+            )
+            if down_payment or not others:
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s made the support agreement "
+                        "%(agreement)s, which invoices the customer every "
+                        "month: the order is not invoiced itself and takes no "
+                        "down payment.",
+                        order=order.name,
+                        agreement=", ".join(agreements.mapped("name")),
+                    )
+                )
 
     def _compute_payment_term_id(self):
         # A customer without payment terms of his own is quoted the company's

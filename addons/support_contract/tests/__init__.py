@@ -16,3 +16,4 @@ from . import test_patch_round
 from . import test_hostile_sources
 from . import test_selling_roles
 from . import test_integrity
+from . import test_order_invoicing
