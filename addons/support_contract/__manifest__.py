@@ -38,6 +38,7 @@
         "views/sale_order_views.xml",
         "report/seller_identity_templates.xml",
         "report/sale_order_report.xml",
+        "views/sale_order_templates.xml",
         "wizards/close_reason_wizard_views.xml",
         "wizards/support_quote_wizard_views.xml",
     ],

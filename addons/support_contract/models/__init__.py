@@ -4,6 +4,7 @@ from . import res_company
 from . import res_partner
 from . import sale_order
 from . import sale_order_quote
+from . import sale_order_terms
 from . import sale_order_line
 from . import sale_subscription
 from . import sale_subscription_code_lines
