@@ -8,7 +8,13 @@
     "maintainers": ["odoo-support-contracts"],
     "license": "AGPL-3",
     "development_status": "Alpha",
-    "depends": ["account", "support_contract", "support_helpdesk_scope"],
+    "depends": [
+        "account",
+        "account_payment",
+        "l10n_se",
+        "support_contract",
+        "support_helpdesk_scope",
+    ],
     "data": [
         "security/ir.model.access.csv",
         "security/support_billing_security.xml",

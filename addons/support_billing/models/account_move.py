@@ -38,6 +38,24 @@ class AccountMove(models.Model):
         for move in self:
             move.support_reversed = move.payment_state == "reversed"
 
+    def _has_to_be_paid(self):
+        """Odoo offers *Pay now* on the portal whenever online payment is on
+        in the settings, even when no payment provider can take the payment:
+        the customer then reads "no payment method available". Without an
+        enabled provider the customer pays as the invoice says (bankgiro and
+        OCR number), and no button is offered."""
+        return super()._has_to_be_paid() and bool(
+            self.env["payment.provider"]
+            .sudo()
+            .search_count(
+                [
+                    ("state", "in", ("enabled", "test")),
+                    ("company_id", "in", (False, self.company_id.id)),
+                ],
+                limit=1,
+            )
+        )
+
     def _support_has_statement(self):
         """An invoice of a period (an agreement's, or the hours of a customer
         without one) comes with a support statement."""

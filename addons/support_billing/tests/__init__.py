@@ -6,3 +6,4 @@ from . import test_exactly_once_processes
 from . import test_demo
 from . import test_quote_invoice
 from . import test_customer_documents
+from . import test_customer_payment
