@@ -1,4 +1,5 @@
 from . import account_move_line
+from . import ir_actions_report
 from . import product_template
 from . import res_company
 from . import res_partner
