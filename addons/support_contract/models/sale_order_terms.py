@@ -6,7 +6,7 @@ from odoo.tools.misc import formatLang
 
 class SaleOrder(models.Model):
     """What the customer reads before signing a quotation of an agreement:
-    the sentence signed on the portal."""
+    the sentence signed on the portal and the hourly discount."""
 
     _inherit = "sale.order"
 
@@ -49,3 +49,16 @@ class SaleOrder(models.Model):
             )
         # The translated text is escaped; only the values are bold.
         return Markup(escape(sentence)) % values
+
+    def _support_hourly_discount_sentence(self):
+        """The discount on the standard hourly rates that the agreement
+        quoted gives, in this environment's language (empty without one)."""
+        self.ensure_one()
+        discount = self.sudo().support_quote_template_id.support_hourly_discount
+        if not discount:
+            return ""
+        return self.env._(
+            "With this agreement, work charged by the hour gets a discount of "
+            "%(discount)s on our standard hourly rates.",
+            discount=f"{discount:g} %",
+        )

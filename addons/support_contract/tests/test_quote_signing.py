@@ -1,7 +1,10 @@
 """What the Swedish prospect reads before signing the demo's quotation on
-the portal: the sentence signed."""
+the portal: the sentence signed, the payment terms and the hourly discount."""
 
 import re
+import subprocess
+import tempfile
+from pathlib import Path
 
 from lxml import html
 
@@ -12,6 +15,18 @@ def text_of(node):
     return " ".join(
         node.text_content().replace("\u00a0", " ").replace("\u202f", " ").split()
     )
+
+
+def pdf_run(command, pdf):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run(
+            [*command, str(path)] + (["-"] if command[0] == "pdftotext" else []),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
 
 
 @tagged("post_install", "-at_install")
@@ -78,4 +93,39 @@ class TestQuoteSigning(HttpCase):
         self.assertNotIn("per månad", sign)
         self.assertFalse(
             page.xpath("//*[contains(@class, 'o_support_sign_commitment')]")
+        )
+
+    def quotation_pdf(self):
+        """The quotation PDF as the consultant prints it to send it."""
+        consultant = self.env.ref("support_contract.user_consultant_demo")
+        return (
+            self.env["ir.actions.report"]
+            .with_user(consultant)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("sale.action_report_saleorder", self.quote.ids)[0]
+        )
+
+    def test_quotation_states_payment_term_and_hourly_discount(self):
+        self.assertTrue(self.quote.payment_term_id)
+        term = self.quote.payment_term_id.with_context(lang="sv_SE").name
+        self.assertEqual(term, "30 dagar netto")
+        discount = self.quote.support_quote_template_id.support_hourly_discount
+        self.assertEqual(discount, 15)
+        pdf = " ".join(pdf_run(["pdftotext", "-layout"], self.quotation_pdf()).split())
+        self.assertIn("Betalningsvillkor", pdf)
+        self.assertIn(term, pdf)
+        self.assertIn("rabatt på 15 %", pdf)
+        page = self.portal_page(self.quote)
+        text = text_of(page)
+        self.assertIn("rabatt på 15 %", text)
+        section = [
+            text_of(node)
+            for node in page.xpath("//section[h4]")
+            if "Betalningsvillkor" in text_of(node)
+        ]
+        self.assertTrue(section)
+        self.assertIn(term, section[0])
+        # Right after the order's lines, before what the customer commits to.
+        self.assertLess(
+            text.index("rabatt på 15 %"), text.index("Vad du förbinder dig till")
         )
