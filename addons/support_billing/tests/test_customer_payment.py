@@ -126,3 +126,59 @@ class TestCustomerPayment(HttpCase):
         shown = self.url_open(f"/my/invoices/{invoice.id}?report_type=html")
         text = flat(html.fromstring(shown.content).text_content())
         self.assertIn(f"Vid betalning ange: {invoice.payment_reference}", text)
+
+    def credit_in_full(self, invoice):
+        """The accountant credits ``invoice`` in full with Odoo's reversal."""
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.accountant)
+            .with_company(self.company)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "reason": "Fel timmar",
+                    "journal_id": invoice.journal_id.id,
+                    "date": invoice.invoice_date,
+                }
+            )
+        )
+        wizard.refund_moves()
+        credit_note = wizard.new_move_ids
+        credit_note.action_post()
+        self.assertEqual(invoice.payment_state, "reversed")
+        return credit_note
+
+    def test_portal_reads_a_credited_invoice_as_credited_not_paid(self):
+        invoice = self.accountant_invoice(1250.0)
+        credit_note = self.credit_in_full(invoice)
+        self.login("anna@nordkust.example", "portal")
+        listing = html.fromstring(self.url_open("/my/invoices").content)
+        rows = {
+            name: flat(row.text_content())
+            for row in listing.xpath("//tr")
+            for name in (invoice.name, credit_note.name)
+            if name in row.text_content()
+        }
+        self.assertIn("Krediterad", rows[invoice.name])
+        self.assertNotIn("Betalad", rows[invoice.name])
+        page = html.fromstring(self.url_open(f"/my/invoices/{invoice.id}").content)
+        for node in page.xpath("//script|//style|//head|//iframe"):
+            node.drop_tree()
+        sidebar = flat(page.text_content())
+        self.assertIn("Krediterad", sidebar)
+        self.assertNotIn("Betalad", sidebar)
+
+    def test_credit_note_pdf_says_kreditfaktura_throughout(self):
+        credit_note = self.credit_in_full(self.accountant_invoice(800.0))
+        text = flat(
+            pdf_text(
+                self.env["ir.actions.report"]
+                .with_user(self.accountant)
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf("account.account_invoices", credit_note.ids)[0]
+            )
+        )
+        self.assertIn("Kreditfaktura", text)
+        self.assertIn("Kreditfakturadatum", text)
+        self.assertNotIn("Kreditbrev", text)
+        self.assertNotIn("Kreditnota", text)
