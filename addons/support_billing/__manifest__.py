@@ -19,6 +19,7 @@
         "security/ir.model.access.csv",
         "security/support_billing_security.xml",
         "data/ir_cron.xml",
+        "data/mail_template_data.xml",
         "views/support_usage_views.xml",
         "views/support_usage_provider_views.xml",
         "views/product_template_views.xml",

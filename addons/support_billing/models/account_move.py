@@ -88,7 +88,21 @@ class AccountMove(models.Model):
         self.env.ref("account.ir_cron_account_move_send")._trigger()
 
     def _get_mail_template(self):
-        """Invoices of agreements are sent with their template's email."""
+        """Invoices of agreements are sent with their template's email, and
+        their credit notes with the suite's (*Kreditfaktura*)."""
+        if self and all(
+            move.move_type == "out_refund"
+            and (
+                move.subscription_id.support_kind
+                or move.reversed_entry_id.subscription_id.support_kind
+            )
+            for move in self
+        ):
+            template = self.env.ref(
+                "support_billing.mail_template_credit_invoice", raise_if_not_found=False
+            )
+            if template:
+                return template
         templates = self.subscription_id.template_id.invoice_mail_template_id
         if len(templates) == 1 and all(
             move.move_type == "out_invoice"

@@ -182,3 +182,28 @@ class TestCustomerPayment(HttpCase):
         self.assertIn("Kreditfakturadatum", text)
         self.assertNotIn("Kreditbrev", text)
         self.assertNotIn("Kreditnota", text)
+
+    def test_credit_note_email_says_kreditfaktura(self):
+        invoice = self.Move.search(
+            [
+                ("subscription_id", "=", self.agreement.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "!=", "reversed"),
+            ],
+            order="invoice_date desc",
+            limit=1,
+        )
+        credit_note = self.credit_in_full(invoice)
+        wizard = (
+            self.env["account.move.send.wizard"]
+            .with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=credit_note.ids)
+            .create({"move_id": credit_note.id})
+        )
+        email = flat(f"{wizard.subject} {html.fromstring(wizard.body).text_content()}")
+        self.assertIn("Kreditfaktura", email)
+        self.assertIn(credit_note.name, email)
+        self.assertIn(invoice.name, email)
+        self.assertNotIn("Kreditnota", email)
+        self.assertNotIn("kreditnota", email)
