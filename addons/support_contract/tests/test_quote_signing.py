@@ -115,6 +115,9 @@ class TestQuoteSigning(HttpCase):
         self.assertIn("Betalningsvillkor", pdf)
         self.assertIn(term, pdf)
         self.assertIn("rabatt på 15 %", pdf)
+        self.assertLess(
+            pdf.index("rabatt på 15 %"), pdf.index("Vad du förbinder dig till")
+        )
         page = self.portal_page(self.quote)
         text = text_of(page)
         self.assertIn("rabatt på 15 %", text)
