@@ -37,6 +37,7 @@
         "views/support_settings_views.xml",
         "views/sale_order_views.xml",
         "report/seller_identity_templates.xml",
+        "report/seller_heading_templates.xml",
         "report/sale_order_terms_templates.xml",
         "report/sale_order_report.xml",
         "views/sale_order_templates.xml",

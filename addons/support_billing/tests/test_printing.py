@@ -104,3 +104,60 @@ class TestAccountantPrints(HttpCase):
             self.assertIn(invoice.name, text)
             for other in self.invoices - invoice:
                 self.assertNotIn(other.name, text)
+
+    def test_invoice_and_statement_open_with_the_sellers_logo_and_name(self):
+        accountant = self.env.ref("support_contract.user_accountant_demo")
+        for report in (
+            "account.account_invoices",
+            "support_billing.action_report_support_statement",
+        ):
+            with self.subTest(report=report):
+                pdf = (
+                    self.env["ir.actions.report"]
+                    .with_user(accountant)
+                    .with_context(force_report_rendering=True)
+                    ._render_qweb_pdf(report, self.invoices[:1].ids)[0]
+                )
+                text = pdf_run(["pdftotext", "-layout"], pdf)
+                lines = [line for line in text.splitlines() if line.strip()]
+                self.assertIn(self.company.name, lines[0])
+                images = pdf_run(["pdfimages", "-list"], pdf).splitlines()[2:]
+                self.assertTrue(any(row.split()[0] == "1" for row in images))
+                # The seller's details stay at the end of the document.
+                self.assertIn("Org.nr", " ".join(lines[-6:]))
+
+    def test_statement_amounts_stay_inside_the_page(self):
+        """Every amount of the statement ends left of the right margin, even
+        beside a label with a long unbreakable path (a ticket's name)."""
+        accountant = self.env.ref("support_contract.user_accountant_demo")
+        line = self.env["account.move.line"].search(
+            [
+                ("move_id.company_id", "=", self.company.id),
+                ("move_id.state", "=", "posted"),
+                ("support_kind", "=", "time"),
+            ],
+            limit=1,
+        )
+        self.assertTrue(line, "a billed ticket in the demo")
+        line.name = (
+            "Ärende HT00015: Fel i https://git.example/nordkust/nordkust-addons/"
+            "src/branch/main/nordkust_batch_picking/models/stock_picking_batch.py"
+        )
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_user(accountant)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "support_billing.action_report_support_statement",
+                line.move_id.ids,
+            )[0]
+        )
+        boxes = pdf_run(["pdftotext", "-bbox"], pdf)
+        page_width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+        words = re.findall(
+            r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', boxes
+        )
+        self.assertTrue(words)
+        right = max(float(x_max) for x_max, _word in words)
+        # A4 with Odoo's 7 mm side margins: nothing within 7 mm of the edge.
+        self.assertLess(right, page_width - 7 / 25.4 * 72, "text runs past the margin")

@@ -105,6 +105,19 @@ class TestQuoteSigning(HttpCase):
             ._render_qweb_pdf("sale.action_report_saleorder", self.quote.ids)[0]
         )
 
+    def test_quotation_pdf_opens_with_the_sellers_logo_and_name(self):
+        pdf = self.quotation_pdf()
+        lines = [
+            line
+            for line in pdf_run(["pdftotext", "-layout"], pdf).splitlines()
+            if line.strip()
+        ]
+        self.assertIn(self.quote.company_id.name, lines[0])
+        images = pdf_run(["pdfimages", "-list"], pdf).splitlines()[2:]
+        self.assertTrue(
+            any(row.split()[0] == "1" for row in images), "no logo on page 1"
+        )
+
     def test_quotation_states_payment_term_and_hourly_discount(self):
         self.assertTrue(self.quote.payment_term_id)
         term = self.quote.payment_term_id.with_context(lang="sv_SE").name
