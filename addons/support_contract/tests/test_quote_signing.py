@@ -145,3 +145,16 @@ class TestQuoteSigning(HttpCase):
         self.assertLess(
             text.index("rabatt på 15 %"), text.index("Vad du förbinder dig till")
         )
+
+    def test_tour_prospect_reads_the_commitment_in_the_signing_dialog(self):
+        # In the browser, as the prospect (the tour logs in with the login as
+        # password).
+        user = self.env["res.users"].search(
+            [("login", "=", "maja@bjorkdal-el.example")]
+        )
+        user.password = user.login
+        self.start_tour(
+            f"/my/orders/{self.quote.id}",
+            "support_contract_sign_commitment",
+            login=user.login,
+        )
