@@ -161,11 +161,20 @@ class TestCustomerPayment(HttpCase):
         }
         self.assertIn("Krediterad", rows[invoice.name])
         self.assertNotIn("Betalad", rows[invoice.name])
+        # The credit note was set off against the invoice, not paid.
+        self.assertIn("Avräknad", rows[credit_note.name])
+        self.assertNotIn("Betalad", rows[credit_note.name])
         page = html.fromstring(self.url_open(f"/my/invoices/{invoice.id}").content)
         for node in page.xpath("//script|//style|//head|//iframe"):
             node.drop_tree()
         sidebar = flat(page.text_content())
         self.assertIn("Krediterad", sidebar)
+        self.assertNotIn("Betalad", sidebar)
+        page = html.fromstring(self.url_open(f"/my/invoices/{credit_note.id}").content)
+        for node in page.xpath("//script|//style|//head|//iframe"):
+            node.drop_tree()
+        sidebar = flat(page.text_content())
+        self.assertIn("Avräknad", sidebar)
         self.assertNotIn("Betalad", sidebar)
 
     def test_credit_note_pdf_says_kreditfaktura_throughout(self):
