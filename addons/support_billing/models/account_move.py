@@ -44,17 +44,18 @@ class AccountMove(models.Model):
         the customer then reads "no payment method available". Without an
         enabled provider the customer pays as the invoice says (bankgiro and
         OCR number), and no button is offered."""
-        return super()._has_to_be_paid() and bool(
-            self.env["payment.provider"]
-            .sudo()
-            .search_count(
-                [
-                    ("state", "in", ("enabled", "test")),
-                    ("company_id", "in", (False, self.company_id.id)),
-                ],
-                limit=1,
-            )
+        return super()._has_to_be_paid() and self._support_online_payment_possible(
+            self.company_id
         )
+
+    @api.model
+    def _support_online_payment_possible(self, company=None):
+        """A payment provider is enabled (for ``company``, or for any): the
+        portal's payment buttons lead somewhere."""
+        domain = [("state", "in", ("enabled", "test"))]
+        if company:
+            domain.append(("company_id", "in", (False, company.id)))
+        return bool(self.env["payment.provider"].sudo().search_count(domain, limit=1))
 
     def _support_has_statement(self):
         """An invoice of a period (an agreement's, or the hours of a customer

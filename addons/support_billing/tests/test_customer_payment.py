@@ -4,11 +4,13 @@ as `make run` shows it."""
 import re
 import subprocess
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from lxml import html
 from stdnum import luhn
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 
@@ -51,13 +53,14 @@ class TestCustomerPayment(HttpCase):
         )
         self.assertEqual(response.status_code, 200)
 
-    def accountant_invoice(self, amount=1000.0):
+    def accountant_invoice(self, amount=1000.0, invoice_date=None):
         """An invoice the accountant writes and posts in the demo company."""
         Move = self.Move.with_user(self.accountant).with_company(self.company)
         invoice = Move.create(
             {
                 "move_type": "out_invoice",
                 "partner_id": self.customer.id,
+                "invoice_date": invoice_date or fields.Date.today(),
                 "invoice_line_ids": [
                     (
                         0,
@@ -111,11 +114,16 @@ class TestCustomerPayment(HttpCase):
             [("company_id", "=", self.company.id), ("state", "!=", "disabled")]
         ).write({"state": "disabled"})
         invoice = self.accountant_invoice(2500.0)
+        # An overdue one too: Odoo offers to pay the overdue invoices online.
+        self.accountant_invoice(
+            900.0, invoice_date=fields.Date.today() - timedelta(days=60)
+        )
         self.login("anna@nordkust.example", "portal")
-        for url in ("/my/invoices", f"/my/invoices/{invoice.id}"):
+        for url in ("/my", "/my/invoices", f"/my/invoices/{invoice.id}"):
             with self.subTest(url=url):
                 response = self.url_open(url)
                 self.assertEqual(response.status_code, 200)
+                self.assertNotIn("/my/invoices/overdue", response.text)
                 page = html.fromstring(response.content)
                 for node in page.xpath("//script|//style|//head"):
                     node.drop_tree()
