@@ -42,6 +42,25 @@ class AccountMove(models.Model):
         for move in self:
             move.support_reversed = move.payment_state == "reversed"
 
+    def _has_to_be_paid(self):
+        """Odoo offers *Pay now* on the portal whenever online payment is on
+        in the settings, even when no payment provider can take the payment:
+        the customer then reads "no payment method available". Without an
+        enabled provider the customer pays as the invoice says (bankgiro and
+        OCR number), and no button is offered."""
+        return super()._has_to_be_paid() and self._support_online_payment_possible(
+            self.company_id
+        )
+
+    @api.model
+    def _support_online_payment_possible(self, company=None):
+        """A payment provider is enabled (for ``company``, or for any): the
+        portal's payment buttons lead somewhere."""
+        domain = [("state", "in", ("enabled", "test"))]
+        if company:
+            domain.append(("company_id", "in", (False, company.id)))
+        return bool(self.env["payment.provider"].sudo().search_count(domain, limit=1))
+
     def _support_has_statement(self):
         """An invoice of a period (an agreement's, or the hours of a customer
         without one) comes with a support statement."""
@@ -130,7 +149,21 @@ class AccountMove(models.Model):
             )
 
     def _get_mail_template(self):
-        """Invoices of agreements are sent with their template's email."""
+        """Invoices of agreements are sent with their template's email, and
+        their credit notes with the suite's (*Kreditfaktura*)."""
+        if self and all(
+            move.move_type == "out_refund"
+            and (
+                move.subscription_id.support_kind
+                or move.reversed_entry_id.subscription_id.support_kind
+            )
+            for move in self
+        ):
+            template = self.env.ref(
+                "support_billing.mail_template_credit_invoice", raise_if_not_found=False
+            )
+            if template:
+                return template
         templates = self.subscription_id.template_id.invoice_mail_template_id
         if len(templates) == 1 and all(
             move.move_type == "out_invoice"

@@ -1,5 +1,6 @@
 from . import account_move_line
 from . import ir_module_module
+from . import ir_actions_report
 from . import product_template
 from . import res_company
 from . import res_partner
@@ -7,6 +8,7 @@ from . import res_users
 from . import sale_order
 from . import sale_order_quote
 from . import sale_order_agreement
+from . import sale_order_terms
 from . import sale_order_line
 from . import sale_subscription
 from . import sale_subscription_code_lines

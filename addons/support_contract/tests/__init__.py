@@ -11,6 +11,7 @@ from . import test_repository
 from . import test_hostile_git
 from . import test_repository_security
 from . import test_quote
+from . import test_quote_signing
 from . import test_database_count
 from . import test_patch_round
 from . import test_hostile_sources

@@ -1,0 +1,163 @@
+"""What the accountant prints from the backend, with the wkhtmltopdf the
+set-up installs (Debian's, of unpatched Qt): several documents at once."""
+
+import json
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+from odoo.tests import HttpCase, tagged
+
+
+def pdf_run(command, pdf):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run(
+            [*command, str(path)] + (["-"] if command[0] == "pdftotext" else []),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+
+@tagged("post_install", "-at_install")
+class TestAccountantPrints(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        module = cls.env["ir.module.module"].search([("name", "=", "support_billing")])
+        if not module.demo:
+            cls.skipTest(cls, "the database has no demo data")
+        cls.company = cls.env.ref("support_contract.company_demo")
+        cls.invoices = cls.env["account.move"].search(
+            [
+                ("company_id", "=", cls.company.id),
+                ("subscription_id.support_kind", "!=", False),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+            ],
+            order="invoice_date, id",
+            limit=2,
+        )
+
+    def download(self, report, records):
+        """What the web client's *Print* menu asks for."""
+        self.authenticate("accountant", "accountant")
+        url = f"/report/pdf/{report}/{','.join(map(str, records.ids))}"
+        response = self.url_open(
+            "/report/download?"
+            + urlencode(
+                {
+                    "data": json.dumps([url, "qweb-pdf"]),
+                    "context": json.dumps(
+                        {"force_report_rendering": True, "lang": "sv_SE"}
+                    ),
+                }
+            ),
+            timeout=120,
+        )
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        self.assertTrue(response.content.startswith(b"%PDF"), response.text[:500])
+        return response.content
+
+    def assertOnePdfOfBoth(self, pdf, title):
+        text = " ".join(pdf_run(["pdftotext", "-layout"], pdf).split())
+        pages = int(re.search(r"Pages:\s+(\d+)", pdf_run(["pdfinfo"], pdf)).group(1))
+        self.assertGreaterEqual(pages, 2)
+        for invoice in self.invoices:
+            self.assertIn(f"{title} {invoice.name}", text)
+
+    def test_accountant_prints_two_invoices_in_one_pdf(self):
+        self.assertEqual(len(self.invoices), 2)
+        pdf = self.download("account.report_invoice", self.invoices)
+        self.assertOnePdfOfBoth(pdf, "Faktura")
+
+    def test_accountant_prints_two_statements_in_one_pdf(self):
+        self.assertEqual(len(self.invoices), 2)
+        pdf = self.download("support_billing.report_support_statement", self.invoices)
+        self.assertOnePdfOfBoth(pdf, "Supportspecifikation")
+
+    def test_each_record_keeps_its_own_saved_attachment(self):
+        report = self.env.ref("support_billing.action_report_support_statement")
+        report.attachment = "'Kopia ' + object.name.replace('/', '_') + '.pdf'"
+        accountant = self.env.ref("support_contract.user_accountant_demo")
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_user(accountant)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report.report_name, self.invoices.ids)[0]
+        )
+        self.assertOnePdfOfBoth(pdf, "Supportspecifikation")
+        for invoice in self.invoices:
+            saved = self.env["ir.attachment"].search(
+                [
+                    ("res_model", "=", "account.move"),
+                    ("res_id", "=", invoice.id),
+                    ("name", "=", f"Kopia {invoice.name.replace('/', '_')}.pdf"),
+                ]
+            )
+            self.assertEqual(len(saved), 1)
+            text = pdf_run(["pdftotext", "-layout"], saved.raw)
+            self.assertIn(invoice.name, text)
+            for other in self.invoices - invoice:
+                self.assertNotIn(other.name, text)
+
+    def test_invoice_and_statement_open_with_the_sellers_logo_and_name(self):
+        accountant = self.env.ref("support_contract.user_accountant_demo")
+        for report in (
+            "account.account_invoices",
+            "support_billing.action_report_support_statement",
+        ):
+            with self.subTest(report=report):
+                pdf = (
+                    self.env["ir.actions.report"]
+                    .with_user(accountant)
+                    .with_context(force_report_rendering=True)
+                    ._render_qweb_pdf(report, self.invoices[:1].ids)[0]
+                )
+                text = pdf_run(["pdftotext", "-layout"], pdf)
+                lines = [line for line in text.splitlines() if line.strip()]
+                self.assertIn(self.company.name, lines[0])
+                images = pdf_run(["pdfimages", "-list"], pdf).splitlines()[2:]
+                self.assertTrue(any(row.split()[0] == "1" for row in images))
+                # The seller's details stay at the end of the document.
+                self.assertIn("Org.nr", " ".join(lines[-6:]))
+
+    def test_statement_amounts_stay_inside_the_page(self):
+        """Every amount of the statement ends left of the right margin, even
+        beside a label with a long unbreakable path (a ticket's name)."""
+        accountant = self.env.ref("support_contract.user_accountant_demo")
+        line = self.env["account.move.line"].search(
+            [
+                ("move_id.company_id", "=", self.company.id),
+                ("move_id.state", "=", "posted"),
+                ("support_kind", "=", "time"),
+            ],
+            limit=1,
+        )
+        self.assertTrue(line, "a billed ticket in the demo")
+        line.name = (
+            "Ärende HT00015: Fel i https://git.example/nordkust/nordkust-addons/"
+            "src/branch/main/nordkust_batch_picking/models/stock_picking_batch.py"
+        )
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_user(accountant)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "support_billing.action_report_support_statement",
+                line.move_id.ids,
+            )[0]
+        )
+        boxes = pdf_run(["pdftotext", "-bbox"], pdf)
+        page_width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+        words = re.findall(
+            r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', boxes
+        )
+        self.assertTrue(words)
+        right = max(float(x_max) for x_max, _word in words)
+        # A4 with Odoo's 7 mm side margins: nothing within 7 mm of the edge.
+        self.assertLess(right, page_width - 7 / 25.4 * 72, "text runs past the margin")
