@@ -191,6 +191,11 @@ class TestMonthlyInvoice(SupportBillingCommon):
         invoice = self.invoices()
         self.assertEqual(invoice.state, "posted")
         self.assertTrue(invoice.is_being_sent, "queued for Odoo's sending")
+        # The demo's history waits in the same queue, oldest first: leave
+        # this invoice alone in it, so one run of the job reaches it.
+        self.env["account.move"].search(
+            [("sending_data", "!=", False), ("id", "!=", invoice.id)]
+        ).sending_data = False
         with (
             self.enter_registry_test_mode(),
             self.allow_pdf_render(),
