@@ -7,8 +7,6 @@ and their portal pages read by their own portal users.
 """
 
 import re
-import subprocess
-import tempfile
 import unittest
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +17,8 @@ from lxml import html
 from odoo import Command, api, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools.misc import format_date, formatLang
+
+from odoo.addons.support_contract.tests.pdf_tools import pdf_fonts, pdf_text
 
 ADDONS = Path(__file__).resolve().parents[2]
 SUITE_ADDONS = ("support_contract", "support_helpdesk_scope", "support_billing")
@@ -80,27 +80,6 @@ def english_fragments():
                     continue
                 fragments.add(piece)
     return fragments
-
-
-def pdf_text(pdf):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "document.pdf"
-        path.write_bytes(pdf)
-        return subprocess.run(
-            ["pdftotext", "-layout", str(path), "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-
-
-def pdf_fonts(pdf):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "document.pdf"
-        path.write_bytes(pdf)
-        return subprocess.run(
-            ["pdffonts", str(path)], check=True, capture_output=True, text=True
-        ).stdout
 
 
 def document_text(content):

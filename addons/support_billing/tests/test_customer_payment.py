@@ -2,10 +2,7 @@
 as `make run` shows it."""
 
 import re
-import subprocess
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 from lxml import html
 from stdnum import luhn
@@ -13,17 +10,7 @@ from stdnum import luhn
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-
-def pdf_text(pdf):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "document.pdf"
-        path.write_bytes(pdf)
-        return subprocess.run(
-            ["pdftotext", "-layout", str(path), "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+from odoo.addons.support_contract.tests.pdf_tools import pdf_text
 
 
 def flat(text):

@@ -2,28 +2,15 @@
 patch round, through Odoo's sending (account.move.send), in the customer's
 language; a report goes out with one invoice only."""
 
-import subprocess
-import tempfile
 from datetime import date
-from pathlib import Path
 
 from odoo.tests import tagged
+
+from odoo.addons.support_contract.tests.pdf_tools import pdf_text
 
 from .common import SupportBillingCommon
 
 NOV = date(2026, 11, 1)
-
-
-def pdf_text(pdf):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "report.pdf"
-        path.write_bytes(pdf)
-        return subprocess.run(
-            ["pdftotext", "-layout", str(path), "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
 
 
 @tagged("post_install", "-at_install")

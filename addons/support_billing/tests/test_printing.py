@@ -3,24 +3,11 @@ set-up installs (Debian's, of unpatched Qt): several documents at once."""
 
 import json
 import re
-import subprocess
-import tempfile
-from pathlib import Path
 from urllib.parse import urlencode
 
 from odoo.tests import HttpCase, tagged
 
-
-def pdf_run(command, pdf):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "document.pdf"
-        path.write_bytes(pdf)
-        return subprocess.run(
-            [*command, str(path)] + (["-"] if command[0] == "pdftotext" else []),
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+from odoo.addons.support_contract.tests.pdf_tools import pdf_run
 
 
 @tagged("post_install", "-at_install")

@@ -2,31 +2,18 @@
 the portal: the sentence signed, the payment terms and the hourly discount."""
 
 import re
-import subprocess
-import tempfile
-from pathlib import Path
 
 from lxml import html
 
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.support_contract.tests.pdf_tools import pdf_run
 
 
 def text_of(node):
     return " ".join(
         node.text_content().replace("\u00a0", " ").replace("\u202f", " ").split()
     )
-
-
-def pdf_run(command, pdf):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "document.pdf"
-        path.write_bytes(pdf)
-        return subprocess.run(
-            [*command, str(path)] + (["-"] if command[0] == "pdftotext" else []),
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
 
 
 @tagged("post_install", "-at_install")
