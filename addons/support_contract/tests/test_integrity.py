@@ -160,6 +160,42 @@ class TestConfirmingCounts(CodeLineAgreementCommon):
         with self.assertRaisesRegex(UserError, "dropped more than allowed"):
             repo.with_user(self.support_user).action_confirm_count()
 
+    def test_the_count_state_is_not_written_past_counting_and_confirming(self):
+        """The form's save and JSON-RPC ``write`` cannot mark a count held
+        for confirmation as counted."""
+        repo = self.new_repository(addon_files("kund_sales", 1000))
+        repo.with_user(self.support_user).action_count_lines()
+        self.fixture.commit(addon_files("kund_sales", 300))
+        repo.with_user(self.support_user).action_count_lines()
+        self.assertEqual(repo.state, "to_confirm")
+        for user in (self.support_user, self.support_manager):
+            for values in (
+                {"state": "ok"},
+                {"state": "never"},
+                {"last_code_lines": 300},
+                {"last_commit": "0" * 40},
+            ):
+                with self.assertRaisesRegex(
+                    UserError, "change only by counting it"
+                ) as caught:
+                    repo.with_user(user).write(values)
+                self.assertIn(repo.display_name, str(caught.exception))
+        self.env["res.lang"]._activate_lang("sv_SE")
+        self.env["ir.module.module"].search(
+            [("name", "=", "support_contract")]
+        )._update_translations(["sv_SE"], overwrite=True)
+        with self.assertRaisesRegex(UserError, "ändras bara genom att räkna"):
+            # As the web client calls it: in the user's language.
+            repo.with_user(self.support_user).with_context(lang="sv_SE").write(
+                {"state": "ok"}
+            )
+        self.env.invalidate_all()
+        self.assertEqual((repo.state, repo.last_code_lines), ("to_confirm", 1000))
+        # Other fields still save; confirming still works.
+        repo.with_user(self.support_user).write({"next_count_date": "2027-01-01"})
+        repo.with_user(self.support_manager).action_confirm_count()
+        self.assertEqual((repo.state, repo.last_code_lines), ("ok", 300))
+
 
 @tagged("post_install", "-at_install")
 class TestPauseInMinimumTerm(AgreementCommon):
