@@ -219,6 +219,8 @@ class SupportCockpitReport(models.Model):
         limit=None,
         order=None,
     ):
+        # read_group passes views of dicts: the measures are indexed below.
+        groupby, aggregates = tuple(groupby), tuple(aggregates)
         rows = super()._read_group(
             domain, groupby, aggregates, having, offset, limit, order
         )
@@ -235,6 +237,7 @@ class SupportCockpitReport(models.Model):
         ]
 
     def _support_as_of_last_month(self, domain, groupby, aggregates, rows, siblings=()):
+        groupby, aggregates = tuple(groupby), tuple(aggregates)
         positions = [
             index
             for index, spec in enumerate(aggregates)

@@ -553,6 +553,27 @@ class TestCockpit(SupportBillingCommon):
         )
         self.assertEqual(overall, [(11075.0,)])
 
+    def test_read_group_without_groupby_reads_mrr_as_of_the_last_month(self):
+        """read_group and _read_group with no groupby (as JSON-RPC and the
+        dashboard's totals call them) give the last month's MRR, not a
+        server error."""
+        domain = [
+            ("agreement_id", "in", (self.agreement_a | self.agreement_b).ids),
+            ("month", ">=", SEP),
+            ("month", "<", date(2026, 12, 1)),
+        ]
+        Report = self.env["support.cockpit.report"].with_user(self.support_manager)
+        [total] = Report.read_group(domain, ["mrr:sum", "revenue:sum"], [])
+        self.assertAlmostEqual(total["mrr"], 11075.00, places=2)
+        self.assertAlmostEqual(total["revenue"], 39370.00, places=2)
+        [row] = Report._read_group(
+            domain, {}.values(), {"mrr": "mrr:sum", "revenue": "revenue:sum"}.values()
+        )
+        self.assertAlmostEqual(row[0], 11075.00, places=2)
+        self.assertAlmostEqual(row[1], 39370.00, places=2)
+        [all_rows] = Report.read_group([], ["mrr:sum"], [])
+        self.assertIn("mrr", all_rows)
+
     def test_no_month_after_this_one_without_data(self):
         """This month's invoices never make an empty row for next month."""
         today = fields.Date.context_today(self.env.user)

@@ -360,20 +360,48 @@ class SaleSubscription(models.Model):
             if not isinstance(stage, models.BaseModel):
                 stage = self.env["sale.subscription.stage"].browse(stage)
             if stage.type == "post":
-                early = self.filtered(lambda a: a._support_within_minimum_term())
-                if early:
-                    raise UserError(
-                        self.env._(
-                            "%(agreement)s cannot be moved to a closed stage before "
-                            "its minimum term ends on %(end)s. Use the Close button: "
-                            "the agreement then ends at the end of its minimum term.",
-                            agreement=early[0].display_name,
-                            end=self._support_format_date(
-                                early[0].support_minimum_term_end
-                            ),
-                        )
-                    )
+                self._support_check_ends_after_minimum_term("stage")
+        if vals.get("date") and not (
+            self.env.su or self.env.context.get("support_closing")
+        ):
+            end = fields.Date.to_date(vals["date"])
+            self.filtered(lambda a: a.date != end)._support_check_ends_after_minimum_term(
+                "date", end
+            )
+        if vals.get("is_paused") and not (
+            self.env.su or self.env.context.get("support_pausing")
+        ):
+            # Ticking "paused" is pausing: the pause wizard's rule applies.
+            for agreement in self.filtered(lambda a: not a.is_paused):
+                agreement._support_check_may_pause("")
         return super().write(vals)
+
+    def _support_check_ends_after_minimum_term(self, how, end=None):
+        """The one rule of ending an agreement early: none ends before its
+        minimum term does, whether moved to a closed stage (``how`` "stage",
+        today) or given an end date (``how`` "date", ``end``). The Close
+        button schedules the end at the minimum term's end instead."""
+        early = self.filtered(lambda a: a._support_within_minimum_term(end))
+        if not early:
+            return
+        agreement = early[0]
+        if how == "stage":
+            message = self.env._(
+                "%(agreement)s cannot be moved to a closed stage before "
+                "its minimum term ends on %(end)s. Use the Close button: "
+                "the agreement then ends at the end of its minimum term.",
+                agreement=agreement.display_name,
+                end=self._support_format_date(agreement.support_minimum_term_end),
+            )
+        else:
+            message = self.env._(
+                "%(agreement)s cannot end before its minimum term ends on "
+                "%(end)s. Use the Close button: the agreement then ends at the "
+                "end of its minimum term.",
+                agreement=agreement.display_name,
+                end=self._support_format_date(agreement.support_minimum_term_end),
+            )
+        raise UserError(message)
 
     # ------------------------------------------------------------------
     # Actions

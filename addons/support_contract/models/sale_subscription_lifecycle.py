@@ -55,19 +55,10 @@ class SaleSubscription(models.Model):
             end=self._support_format_date(self.support_minimum_term_end),
         )
 
-    def action_open_pause_wizard(self):
-        action = super().action_open_pause_wizard()
-        # The dialog's title in the user's language (subscription_oca ships no
-        # Swedish).
-        action["name"] = self.env._("Pause subscription")
-        return action
-
-    def action_pause(self, paused_until=None):
-        """Pausing stops the monthly invoices: inside the minimum term that
-        gives months away, a Support Manager's decision with a reason (given
-        in the pause wizard, kept in the chatter)."""
+    def _support_check_may_pause(self, reason):
+        """The one rule of pausing: inside the minimum term only a Support
+        Manager pauses, with a reason. Returns whether it is inside."""
         self.ensure_one()
-        reason = (self.env.context.get("support_pause_reason") or "").strip()
         inside = self._support_within_minimum_term()
         if inside:
             if not self.env.su and not self.env.user.has_group(
@@ -92,7 +83,25 @@ class SaleSubscription(models.Model):
                         end=self._support_format_date(self.support_minimum_term_end),
                     )
                 )
-        res = super().action_pause(paused_until=paused_until)
+        return inside
+
+    def action_open_pause_wizard(self):
+        action = super().action_open_pause_wizard()
+        # The dialog's title in the user's language (subscription_oca ships no
+        # Swedish).
+        action["name"] = self.env._("Pause subscription")
+        return action
+
+    def action_pause(self, paused_until=None):
+        """Pausing stops the monthly invoices: inside the minimum term that
+        gives months away, a Support Manager's decision with a reason (given
+        in the pause wizard, kept in the chatter)."""
+        self.ensure_one()
+        reason = (self.env.context.get("support_pause_reason") or "").strip()
+        inside = self._support_check_may_pause(reason)
+        res = super(
+            SaleSubscription, self.with_context(support_pausing=True)
+        ).action_pause(paused_until=paused_until)
         if inside:
             self.message_post(
                 body=self.env._(

@@ -13,6 +13,10 @@ from .support_credential_mixin import credential_input
 
 _logger = logging.getLogger(__name__)
 
+# What a count sets: written only by counting and confirming the count
+# (their methods set COUNT_WRITE in the context), never from the form.
+COUNT_FIELDS = {"state", "last_commit", "last_code_lines", "last_count_date"}
+COUNT_WRITE = "support_count_write"
 PARAM_ALLOW_LOCAL = "support_contract.allow_local_repositories"
 PARAM_ALLOWED_NETWORKS = "support_contract.allowed_networks"
 # Bounds of one count: system parameter -> (Limits field, type).
@@ -260,6 +264,18 @@ class SupportRepository(models.Model):
     def write(self, vals):
         if "ssh_host_key" in vals:
             self._check_manager()
+        if (
+            COUNT_FIELDS & set(vals)
+            and not self.env.su
+            and not self.env.context.get(COUNT_WRITE)
+        ):
+            raise UserError(
+                self.env._(
+                    "%(repo)s: its count and status change only by counting it "
+                    "(Count now) and confirming the count (Confirm count).",
+                    repo=self[:1].display_name,
+                )
+            )
         return super().write(vals)
 
     def _forget_other_host_secrets(self):
@@ -391,7 +407,7 @@ class SupportRepository(models.Model):
         note = note or self._declared_exclusions_note(snapshot, self.display_name)
         if note:
             snapshot.sudo().state = "to_confirm"
-            self.write(
+            self.with_context(**{COUNT_WRITE: True}).write(
                 {"state": "to_confirm", "last_commit": commit, "last_error": False}
             )
             self._schedule_activity(
@@ -442,7 +458,7 @@ class SupportRepository(models.Model):
         )
 
     def _set_error(self, message):
-        self.write(
+        self.with_context(**{COUNT_WRITE: True}).write(
             {
                 "state": "error",
                 "last_error": message,

@@ -5,6 +5,9 @@ from odoo.tools.misc import format_date
 from ..tools import contract_dates
 
 COMMENCED_STATES = ("in_progress", "done")
+# Set by the buttons' methods: only they move the state and fix the fee.
+UPGRADE_FLOW = "support_upgrade_flow"
+FEE_FIELDS = ("fee_amount", "fee_due")
 
 
 class SupportUpgrade(models.Model):
@@ -49,8 +52,10 @@ class SupportUpgrade(models.Model):
         ],
         default="draft",
         required=True,
+        readonly=True,
         tracking=True,
         copy=False,
+        help="Changed only with the upgrade's buttons.",
     )
     commencement_date = fields.Date(
         tracking=True,
@@ -241,6 +246,61 @@ class SupportUpgrade(models.Model):
                 )
             )
 
+    # ------------------------------------------------------------------
+    # Direct writes (the form's save, JSON-RPC)
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not (self.env.su or self.env.context.get(UPGRADE_FLOW)):
+            for vals in vals_list:
+                if vals.get("state", "draft") != "draft" or any(
+                    vals.get(name) for name in FEE_FIELDS
+                ):
+                    raise UserError(
+                        self.env._(
+                            "A new upgrade starts as a draft: start it with its "
+                            "Start upgrade button, which fixes its one-time fee."
+                        )
+                    )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not (self.env.su or self.env.context.get(UPGRADE_FLOW)):
+            self._support_check_direct_write(vals)
+        return super().write(vals)
+
+    def _support_check_direct_write(self, vals):
+        """The state moves only with the buttons (which check who may and
+        what it costs); the fee and the commencement date of a commenced
+        upgrade are fixed: only a Support Manager undoes them, by cancelling
+        it with a reason."""
+        if "state" in vals or {"fee_amount", "fee_due"} & set(vals):
+            raise UserError(
+                self.env._(
+                    "%(upgrade)s: its state and one-time fee change only with its "
+                    "buttons (Plan, Start upgrade, Mark as done, Cancel, Set to "
+                    "draft).",
+                    upgrade=self[:1].display_name,
+                )
+            )
+        commenced = self.filtered(lambda u: u.state in COMMENCED_STATES)
+        if commenced and {"commencement_date", "fee_product_id"} & set(vals):
+            upgrade = commenced[:1]
+            raise UserError(
+                self.env._(
+                    "%(upgrade)s commenced on %(date)s: its commencement date and "
+                    "one-time fee are fixed. Only a Support Manager can cancel a "
+                    "commenced upgrade, with a reason.",
+                    upgrade=upgrade.display_name,
+                    date=format_date(self.env, upgrade.commencement_date),
+                )
+            )
+
+    def _support_flow(self):
+        """This upgrade as its buttons write it."""
+        return self.with_context(**{UPGRADE_FLOW: True})
+
     def _commence(self, outside_entitlement=False):
         for upgrade in self:
             if upgrade.state not in ("draft", "planned"):
@@ -270,7 +330,7 @@ class SupportUpgrade(models.Model):
                 upgrade.commencement_date = fields.Date.context_today(self)
             if not outside_entitlement:
                 upgrade._check_entitlement()
-            upgrade.write(
+            upgrade._support_flow().write(
                 {
                     "state": "in_progress",
                     "outside_entitlement": outside_entitlement,
@@ -292,7 +352,7 @@ class SupportUpgrade(models.Model):
     # ------------------------------------------------------------------
 
     def action_plan(self):
-        self.filtered(lambda u: u.state == "draft").state = "planned"
+        self.filtered(lambda u: u.state == "draft")._support_flow().state = "planned"
 
     def action_start(self):
         self._commence()
@@ -320,7 +380,7 @@ class SupportUpgrade(models.Model):
                 raise UserError(
                     self.env._("Only an upgrade in progress can be marked as done.")
                 )
-            upgrade.state = "done"
+            upgrade._support_flow().state = "done"
             if upgrade.instance_id and upgrade.to_version:
                 upgrade.instance_id.odoo_version = upgrade.to_version
 
@@ -340,7 +400,7 @@ class SupportUpgrade(models.Model):
                 "target": "new",
                 "context": {"default_upgrade_ids": commenced.ids},
             }
-        self.state = "cancelled"
+        self._support_flow().state = "cancelled"
         return True
 
     def _support_check_cancel_commenced_right(self):
@@ -378,7 +438,7 @@ class SupportUpgrade(models.Model):
                         upgrade=upgrade.display_name,
                     )
                 )
-            upgrade.state = "cancelled"
+            upgrade._support_flow().state = "cancelled"
             upgrade.message_post(
                 body=self.env._(
                     "Cancelled after it commenced by %(user)s: %(reason)s. Its "
@@ -395,4 +455,6 @@ class SupportUpgrade(models.Model):
             raise UserError(
                 self.env._("Only a cancelled upgrade can be set back to draft.")
             )
-        self.write({"state": "draft", "outside_entitlement": False, "fee_amount": 0})
+        self._support_flow().write(
+            {"state": "draft", "outside_entitlement": False, "fee_amount": 0}
+        )

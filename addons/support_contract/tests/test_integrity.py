@@ -160,6 +160,42 @@ class TestConfirmingCounts(CodeLineAgreementCommon):
         with self.assertRaisesRegex(UserError, "dropped more than allowed"):
             repo.with_user(self.support_user).action_confirm_count()
 
+    def test_the_count_state_is_not_written_past_counting_and_confirming(self):
+        """The form's save and JSON-RPC ``write`` cannot mark a count held
+        for confirmation as counted."""
+        repo = self.new_repository(addon_files("kund_sales", 1000))
+        repo.with_user(self.support_user).action_count_lines()
+        self.fixture.commit(addon_files("kund_sales", 300))
+        repo.with_user(self.support_user).action_count_lines()
+        self.assertEqual(repo.state, "to_confirm")
+        for user in (self.support_user, self.support_manager):
+            for values in (
+                {"state": "ok"},
+                {"state": "never"},
+                {"last_code_lines": 300},
+                {"last_commit": "0" * 40},
+            ):
+                with self.assertRaisesRegex(
+                    UserError, "change only by counting it"
+                ) as caught:
+                    repo.with_user(user).write(values)
+                self.assertIn(repo.display_name, str(caught.exception))
+        self.env["res.lang"]._activate_lang("sv_SE")
+        self.env["ir.module.module"].search(
+            [("name", "=", "support_contract")]
+        )._update_translations(["sv_SE"], overwrite=True)
+        with self.assertRaisesRegex(UserError, "ändras bara genom att räkna"):
+            # As the web client calls it: in the user's language.
+            repo.with_user(self.support_user).with_context(lang="sv_SE").write(
+                {"state": "ok"}
+            )
+        self.env.invalidate_all()
+        self.assertEqual((repo.state, repo.last_code_lines), ("to_confirm", 1000))
+        # Other fields still save; confirming still works.
+        repo.with_user(self.support_user).write({"next_count_date": "2027-01-01"})
+        repo.with_user(self.support_manager).action_confirm_count()
+        self.assertEqual((repo.state, repo.last_code_lines), ("ok", 300))
+
 
 @tagged("post_install", "-at_install")
 class TestPauseInMinimumTerm(AgreementCommon):
@@ -225,6 +261,56 @@ class TestPauseInMinimumTerm(AgreementCommon):
         self.assertIn('string="Pausa"', arch)
         self.assertIn('string="Återuppta"', arch)
         self.assertNotIn('string="Pause"', arch)
+
+    def test_writing_the_end_date_or_paused_follows_the_close_and_pause_rules(self):
+        """The form's save and JSON-RPC ``write`` cannot end or pause an
+        agreement in its minimum term past the Close and Pause buttons."""
+        with freeze_time("2026-05-20"):
+            agreement = self.start_agreement(
+                self.template_ops, self.customer, date(2026, 1, 15)
+            )
+            end = agreement.support_minimum_term_end
+            self.assertGreater(end, date(2026, 6, 30))
+            for user in (self.support_user, self.support_manager):
+                with self.assertRaisesRegex(
+                    UserError, "cannot end before its minimum term ends"
+                ) as caught:
+                    agreement.with_user(user).write({"date": "2026-06-30"})
+                self.assertIn("Use the Close button", str(caught.exception))
+            with self.assertRaisesRegex(UserError, "cannot be paused") as caught:
+                agreement.with_user(self.support_user).write({"is_paused": True})
+            self.assertIn("billed every month until", str(caught.exception))
+            # A manager pauses with the wizard, where he gives the reason.
+            with self.assertRaisesRegex(UserError, "give the reason"):
+                agreement.with_user(self.support_manager).write({"is_paused": True})
+            self.env.invalidate_all()
+            self.assertFalse(agreement.date)
+            self.assertFalse(agreement.is_paused)
+            # An end date after the minimum term is the Support User's to set.
+            agreement.with_user(self.support_user).write({"date": "2027-06-30"})
+            self.assertEqual(agreement.date, date(2027, 6, 30))
+            # The managers' paths still work: Close schedules the end at the
+            # minimum term's end, the wizard pauses with the reason.
+            agreement.with_user(self.support_manager).close_subscription()
+            self.assertEqual(agreement.date, end)
+            self.pause(self.support_manager, agreement, reason="Konkurs")
+            self.assertTrue(agreement.is_paused)
+
+    def test_the_end_date_refusal_is_swedish(self):
+        self.env["res.lang"]._activate_lang("sv_SE")
+        self.env["ir.module.module"].search(
+            [("name", "=", "support_contract")]
+        )._update_translations(["sv_SE"], overwrite=True)
+        self.support_user.lang = "sv_SE"
+        with freeze_time("2026-05-20"):
+            agreement = self.start_agreement(
+                self.template_ops, self.customer, date(2026, 1, 15)
+            )
+            with self.assertRaisesRegex(UserError, "kan inte upphöra innan"):
+                # As the web client calls it: in the user's language.
+                agreement.with_user(self.support_user).with_context(
+                    lang="sv_SE"
+                ).write({"date": "2026-06-30"})
 
 
 @tagged("post_install", "-at_install")

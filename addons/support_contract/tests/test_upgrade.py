@@ -175,3 +175,75 @@ class TestUpgradeEntitlement(SupportContractCommon):
         upgrade = self.new_upgrade(date(2025, 3, 30))
         with self.assertRaisesRegex(UserError, "cannot commence"):
             upgrade.action_start()
+
+    # The form's save and JSON-RPC ``write`` cannot do what the buttons
+    # refuse: cancel a commenced upgrade, waive its fee, or move it to
+    # another contract year.
+
+    def test_support_user_cannot_write_past_the_buttons(self):
+        upgrade = self.new_upgrade(date(2025, 9, 1), user=self.support_user)
+        upgrade.action_start()
+        as_user = upgrade.with_user(self.support_user)
+        for values in (
+            {"state": "cancelled"},
+            {"state": "draft"},
+            {"fee_due": False, "fee_amount": 0},
+            {"fee_amount": 0},
+        ):
+            with self.assertRaisesRegex(UserError, "change only with its buttons"):
+                as_user.write(values)
+        with self.assertRaisesRegex(UserError, "commencement date and one-time fee"):
+            as_user.write({"commencement_date": "2025-01-01"})
+        with self.assertRaisesRegex(UserError, "commencement date and one-time fee"):
+            as_user.write({"fee_product_id": False})
+        # Nor a Support Manager: he cancels it with a reason.
+        with self.assertRaisesRegex(UserError, "change only with its buttons"):
+            upgrade.with_user(self.support_manager).write({"state": "cancelled"})
+        with self.assertRaisesRegex(UserError, "starts as a draft"):
+            self.env["support.upgrade"].with_user(self.support_user).create(
+                {
+                    "agreement_id": self.agreement.id,
+                    "to_version": "19.0",
+                    "state": "in_progress",
+                }
+            )
+        self.env.invalidate_all()
+        self.assertEqual(
+            (upgrade.state, upgrade.fee_due, upgrade.commencement_date),
+            ("in_progress", True, date(2025, 9, 1)),
+        )
+        self.assertTrue(upgrade.fee_amount)
+        self.assertTrue(upgrade._fields["state"].readonly)
+        # The buttons still work for the Support User, and other fields save.
+        as_user.write({"notes": "<p>Staging first</p>"})
+        as_user.action_done()
+        self.assertEqual(upgrade.state, "done")
+        # A draft's date is still his to set.
+        draft = self.new_upgrade(date(2026, 4, 2), user=self.support_user)
+        draft.write({"commencement_date": date(2026, 4, 3)})
+        draft.action_plan()
+        draft.action_cancel()
+        draft.action_draft()
+        self.assertEqual(draft.state, "draft")
+
+    def test_manager_cancels_a_commenced_upgrade_with_the_wizard(self):
+        upgrade = self.new_upgrade(date(2025, 9, 1), user=self.support_user)
+        upgrade.action_start()
+        self.cancel_as(self.support_manager, upgrade, "Kunden avstod")
+        self.assertEqual(upgrade.state, "cancelled")
+        self.assertFalse(upgrade.fee_due)
+
+    def test_refusal_in_swedish(self):
+        self.env["res.lang"]._activate_lang("sv_SE")
+        self.env["ir.module.module"].search(
+            [("name", "=", "support_contract")]
+        )._update_translations(["sv_SE"], overwrite=True)
+        self.support_user.lang = "sv_SE"
+        upgrade = self.new_upgrade(date(2025, 9, 1), user=self.support_user)
+        upgrade.action_start()
+        # As the web client calls it: in the user's language.
+        as_user = upgrade.with_user(self.support_user).with_context(lang="sv_SE")
+        with self.assertRaisesRegex(UserError, "ändras bara med dess knappar"):
+            as_user.write({"state": "cancelled"})
+        with self.assertRaisesRegex(UserError, "startdatum och engångsavgift"):
+            as_user.write({"commencement_date": "2025-01-01"})

@@ -12,6 +12,10 @@ HOURS_STATES = [
     ("declined", "Declined, not billed"),
 ]
 
+# Who approved billable work, and when: set only by the customer's answer
+# (and reset when the approval is asked again), never written by staff.
+APPROVAL_FIELDS = {"approval_state", "approval_partner_id", "approval_date"}
+
 LOGGED_HOURS_STATES = [
     ("none", "None logged before"),
     ("not_asked", "Not billed"),
@@ -129,8 +133,11 @@ class HelpdeskTicket(models.Model):
         ],
         default="none",
         required=True,
+        readonly=True,
         tracking=True,
         copy=False,
+        help="Set only by the customer's answer on the portal; staff ask for "
+        "it by reclassifying the ticket.",
     )
     approval_partner_id = fields.Many2one(
         "res.partner", string="Approved or declined by", readonly=True, copy=False
@@ -314,6 +321,14 @@ class HelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._support_check_approval_write(
+                {
+                    name: value
+                    for name, value in vals.items()
+                    if name in APPROVAL_FIELDS and value and value != "none"
+                }
+            )
         Partner = self.env["res.partner"].sudo()
         for vals in vals_list:
             partner = Partner.browse(vals.get("partner_id"))
@@ -340,7 +355,27 @@ class HelpdeskTicket(models.Model):
             billable._support_notify_billable()
         return tickets
 
+    def _support_check_approval_write(self, vals):
+        """The customer's consent is his answer on the portal, recorded with
+        who and when: staff never set it (nor who/when) by hand, only through
+        the methods that ask for it or record the answer."""
+        if (
+            self.env.su
+            or self.env.context.get("support_approval_write")
+            or not APPROVAL_FIELDS & set(vals)
+        ):
+            return
+        raise UserError(
+            self.env._(
+                "Only the customer approves or declines billable work, on the "
+                "ticket's page in the portal. To ask for the approval, reclassify "
+                "the ticket as billable; to give the work away, ask a Support "
+                "Manager to reclassify it, with the reason."
+            )
+        )
+
     def write(self, vals):
+        self._support_check_approval_write(vals)
         before = {ticket.id: ticket.scope for ticket in self}
         giving = {
             ticket: (ticket.agreement_id, ticket.billable_hours)

@@ -44,7 +44,9 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             needs_approval = bool(ticket.agreement_id.support_billable_approval)
             if needs_approval and ticket.approval_state not in ("approved",):
-                ticket.with_context(support_no_scope_notice=True).write(
+                ticket.with_context(
+                    support_no_scope_notice=True, support_approval_write=True
+                ).write(
                     {
                         "approval_state": "pending",
                         "approval_partner_id": False,
@@ -138,7 +140,7 @@ class HelpdeskTicket(models.Model):
             values["logged_hours_state"] = (
                 "approved" if approve and logged else "declined"
             )
-        self.write(values)
+        self.with_context(support_approval_write=True).write(values)
         local = self.with_context(lang=partner.lang or self.env.lang)
         env = local.env
         hours = local._support_format_hours(local.logged_hours)

@@ -221,3 +221,55 @@ class TestConsent(SupportHelpdeskCommon, HttpCase):
         self.reclassify(self.manager, ticket, "included", "Waived: a known bug of ours")
         self.assertEqual(ticket.billable_hours, 0.0)
         self.assertEqual(ticket.scope_reason, "Waived: a known bug of ours")
+
+    def test_staff_cannot_set_the_customers_approval_by_writing_it(self):
+        """The ticket form's save (and JSON-RPC ``write``) cannot approve or
+        decline for the customer: only the portal answer records it."""
+        self.agreement.support_billable_approval = True
+        ticket = self.ticket()
+        self.log_as(self.agent, ticket, 1.0)
+        self.reclassify(self.desk, ticket, "billable", "A new function")
+        self.assertEqual(ticket.approval_state, "pending")
+        refused = (
+            {"approval_state": "approved"},
+            {"approval_state": "declined"},
+            {"approval_state": "none"},
+            {"approval_partner_id": self.contact.id},
+            {"approval_date": "2026-06-02 10:00:00"},
+        )
+        for user in (self.agent, self.desk, self.manager):
+            for values in refused:
+                with self.assertRaisesRegex(
+                    UserError, "Only the customer approves or declines"
+                ):
+                    ticket.with_user(user).write(values)
+        with self.assertRaisesRegex(UserError, "Only the customer approves"):
+            self.env["helpdesk.ticket"].with_user(self.desk).create(
+                {
+                    "name": "Pre-approved",
+                    "partner_id": self.contact.id,
+                    "approval_state": "approved",
+                }
+            )
+        self.env.invalidate_all()
+        self.assertEqual(ticket.approval_state, "pending")
+        self.assertFalse(ticket.approval_partner_id)
+        # In the user's language.
+        self.env["res.lang"]._activate_lang("sv_SE")
+        self.env["ir.module.module"].search(
+            [("name", "=", "support_helpdesk_scope")]
+        )._update_translations(["sv_SE"], overwrite=True)
+        self.desk.lang = "sv_SE"
+        with self.assertRaisesRegex(UserError, "Endast kunden godkänner"):
+            # As the web client calls it: in the user's language.
+            ticket.with_user(self.desk).with_context(lang=self.desk.lang).write(
+                {"approval_state": "approved"}
+            )
+        # Other fields still save from the form.
+        ticket.with_user(self.desk).write({"description": "More detail"})
+        self.assertTrue(ticket._fields["approval_state"].readonly)
+        # The customer's answer still records it, with who and when.
+        self.answer(ticket, "approve")
+        self.assertEqual(ticket.approval_state, "approved")
+        self.assertEqual(ticket.approval_partner_id, self.contact)
+        self.assertTrue(ticket.approval_date)
