@@ -159,13 +159,12 @@ class SaleOrder(models.Model):
         return res
 
     def _support_sells_agreement(self):
-        """The order sells a support agreement (a product that makes one)."""
+        """The order sells a support agreement, however its lines were added
+        (Quote from repository or an agreement product added in Sales): the
+        one notion the signature, the signing sentence, the hourly discount
+        paragraph and the commitment block share."""
         self.ensure_one()
-        return any(
-            line.product_id.subscribable
-            and line.product_id.subscription_template_id.support_kind
-            for line in self.order_line
-        )
+        return bool(self._support_agreement_templates())
 
     def _support_agreement_confirmation(self):
         """An agreement is signed online by the customer and billed monthly

@@ -145,3 +145,65 @@ class TestQuoteSigning(HttpCase):
             "support_contract_sign_commitment",
             login=user.login,
         )
+
+    def sales_operations_quote(self):
+        """An Operations quotation made in Sales: the agreement's product
+        added to an ordinary quotation with two hours of work."""
+        return self.env["sale.order"].create(
+            {
+                "partner_id": self.quote.partner_id.id,
+                "company_id": self.quote.company_id.id,
+                "user_id": self.quote.user_id.id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.env.ref(
+                                "support_contract.product_operations_fee_demo"
+                            ).id
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.env.ref(
+                                "support_contract.product_support_hour_demo"
+                            ).id,
+                            "product_uom_qty": 2,
+                        },
+                    ),
+                ],
+            }
+        )
+
+    def test_operations_quote_made_in_sales_signs_the_commitment(self):
+        order = self.sales_operations_quote()
+        order.state = "sent"
+        self.assertTrue(order.require_signature)
+        page = self.portal_page(order)
+        sign = text_of(page.xpath("//main[@id='sign-dialog']")[0])
+        monthly = order._support_quote_monthly_amount()
+        self.assertTrue(monthly)
+        self.assertIn("Genom att underteckna", sign)
+        self.assertIn(f"{self.money(monthly)} per månad", sign)
+        self.assertIn("12 månader", sign)
+        self.assertNotIn("citat", sign)
+        self.assertTrue(
+            page.xpath("//*[contains(@class, 'o_support_sign_commitment')]")
+        )
+        # The hourly discount of Operations (10 %) on the portal and the PDF.
+        text = text_of(page)
+        self.assertIn("Timarbete", text)
+        self.assertIn("rabatt på 10 %", text)
+        consultant = self.env.ref("support_contract.user_consultant_demo")
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_user(consultant)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("sale.action_report_saleorder", order.ids)[0]
+        )
+        flat = " ".join(pdf_run(["pdftotext", "-layout"], pdf).split())
+        self.assertIn("Timarbete", flat)
+        self.assertIn("rabatt på 10 %", flat)
