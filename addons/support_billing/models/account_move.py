@@ -63,10 +63,11 @@ class AccountMove(models.Model):
 
     def _support_has_statement(self):
         """An invoice of a period (an agreement's, or the hours of a customer
-        without one) comes with a support statement."""
+        without one) comes with a support statement; a credit note never."""
         self.ensure_one()
         return bool(
-            (self.subscription_id.support_kind or not self.subscription_id)
+            self.move_type == "out_invoice"
+            and (self.subscription_id.support_kind or not self.subscription_id)
             and self.support_period_start
         )
 

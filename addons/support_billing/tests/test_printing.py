@@ -5,6 +5,7 @@ import json
 import re
 from urllib.parse import urlencode
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.support_contract.tests.pdf_tools import pdf_run
@@ -148,3 +149,43 @@ class TestAccountantPrints(HttpCase):
         right = max(float(x_max) for x_max, _word in words)
         # A4 with Odoo's 7 mm side margins: nothing within 7 mm of the edge.
         self.assertLess(right, page_width - 7 / 25.4 * 72, "text runs past the margin")
+
+    def test_credit_note_offers_no_statement_and_refuses_printing_one(self):
+        accountant = self.env.ref("support_contract.user_accountant_demo")
+        invoice = self.invoices[0]
+        self.assertTrue(invoice._support_has_statement())
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_user(accountant)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Test"})
+        )
+        action = reversal.refund_moves()
+        credit_note = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(credit_note.move_type, "out_refund")
+        credit_note.with_user(accountant).action_post()
+        self.assertFalse(credit_note._support_has_statement())
+        report = self.env.ref("support_billing.action_report_support_statement")
+        Reports = self.env["ir.actions.report"].with_user(accountant)
+        # Not in the credit note's Print menu, still in the invoice's.
+        self.assertNotIn(
+            report.id,
+            report.with_user(accountant).get_valid_action_reports(
+                "account.move", credit_note.ids
+            ),
+        )
+        self.assertIn(
+            report.id,
+            report.with_user(accountant).get_valid_action_reports(
+                "account.move", invoice.ids
+            ),
+        )
+        # Asked for all the same (a URL), it says why instead of printing
+        # an empty period and the credit as a charge.
+        with self.assertRaises(UserError) as refusal:
+            Reports.with_context(
+                force_report_rendering=True, lang="sv_SE"
+            )._render_qweb_pdf(report.report_name, credit_note.ids)
+        message = str(refusal.exception)
+        self.assertIn(credit_note.name, message)
+        self.assertIn("kreditnota", message.lower())
