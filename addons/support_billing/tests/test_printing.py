@@ -164,6 +164,8 @@ class TestAccountantPrints(HttpCase):
         credit_note = self.env["account.move"].browse(action["res_id"])
         self.assertEqual(credit_note.move_type, "out_refund")
         credit_note.with_user(accountant).action_post()
+        # It says which invoice it credits, in the customer's Swedish.
+        self.assertEqual(credit_note.ref, f"Krediterar faktura {invoice.name}: Test")
         self.assertFalse(credit_note._support_has_statement())
         report = self.env.ref("support_billing.action_report_support_statement")
         Reports = self.env["ir.actions.report"].with_user(accountant)

@@ -146,12 +146,12 @@ class TestQuoteSigning(HttpCase):
             login=user.login,
         )
 
-    def sales_operations_quote(self):
+    def sales_operations_quote(self, partner=None):
         """An Operations quotation made in Sales: the agreement's product
         added to an ordinary quotation with two hours of work."""
         return self.env["sale.order"].create(
             {
-                "partner_id": self.quote.partner_id.id,
+                "partner_id": (partner or self.quote.partner_id).id,
                 "company_id": self.quote.company_id.id,
                 "user_id": self.quote.user_id.id,
                 "order_line": [
@@ -207,3 +207,40 @@ class TestQuoteSigning(HttpCase):
         flat = " ".join(pdf_run(["pdftotext", "-layout"], pdf).split())
         self.assertIn("Timarbete", flat)
         self.assertIn("rabatt på 10 %", flat)
+
+    def test_repository_is_named_in_swedish_on_pdf_and_portal(self):
+        pdf = " ".join(pdf_run(["pdftotext", "-layout"], self.quotation_pdf()).split())
+        self.assertIn("Kodförråd", pdf)
+        self.assertNotIn("Repository", pdf)
+        text = text_of(self.portal_page(self.quote))
+        self.assertIn("Kodförråd", text)
+        self.assertNotIn("Repository", text)
+
+    def test_support_quotation_pdf_does_not_invite_to_connect_software(self):
+        # Addressed to the prospect's portal user: Odoo invites to connect
+        # software on an ordinary quotation, not on an agreement's.
+        maja = self.env.ref("support_contract.partner_bjorkdal_maja_demo")
+        consultant = self.env.ref("support_contract.user_consultant_demo")
+
+        def pdf_of(order):
+            pdf = (
+                self.env["ir.actions.report"]
+                .with_user(consultant)
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf("sale.action_report_saleorder", order.ids)[0]
+            )
+            return " ".join(pdf_run(["pdftotext", "-layout"], pdf).split())
+
+        course = self.env["product.product"].create({"name": "Kurs", "type": "service"})
+        ordinary = self.env["sale.order"].create(
+            {
+                "partner_id": maja.id,
+                "company_id": self.quote.company_id.id,
+                "user_id": consultant.id,
+                "order_line": [(0, 0, {"product_id": course.id, "price_unit": 1000})],
+            }
+        )
+        self.assertIn("Anslut din programvara", pdf_of(ordinary))
+        self.assertNotIn(
+            "Anslut din programvara", pdf_of(self.sales_operations_quote(maja))
+        )
