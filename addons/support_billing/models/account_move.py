@@ -173,6 +173,17 @@ class AccountMove(models.Model):
             for move in self
         ):
             return templates
+        # Otherwise the suite's (due date, bankgiro and OCR reference).
+        if self and all(
+            move.move_type == "out_invoice"
+            and (move.subscription_id.support_kind or move.support_period_start)
+            for move in self
+        ):
+            template = self.env.ref(
+                "support_billing.mail_template_support_invoice", raise_if_not_found=False
+            )
+            if template:
+                return template
         return super()._get_mail_template()
 
     def _post(self, soft=True):

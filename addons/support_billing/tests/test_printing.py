@@ -191,3 +191,32 @@ class TestAccountantPrints(HttpCase):
         message = str(refusal.exception)
         self.assertIn(credit_note.name, message)
         self.assertIn("kreditnota", message.lower())
+
+    def test_invoice_email_states_due_date_bankgiro_and_ocr_reference(self):
+        accountant = self.env.ref("support_contract.user_accountant_demo")
+        invoice = self.env["account.move"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("subscription_id.support_kind", "!=", False),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "=", "not_paid"),
+                ("partner_bank_id", "!=", False),
+            ],
+            limit=1,
+        )
+        self.assertTrue(invoice, "the demo has an unpaid agreement invoice")
+        template = invoice.with_user(accountant)._get_mail_template()
+        self.assertEqual(
+            template, self.env.ref("support_billing.mail_template_support_invoice")
+        )
+        body = str(
+            template.with_user(accountant)._render_field(
+                "body_html", invoice.ids, compute_lang=True
+            )[invoice.id]
+        )
+        self.assertNotIn("så snart som möjligt", body)
+        self.assertIn("Vänligen betala senast", body)
+        self.assertIn(invoice.partner_bank_id.acc_number, body)
+        self.assertIn("bankgiro", body.lower())
+        self.assertIn(f"OCR-nummer <strong>{invoice.payment_reference}</strong>", body)
