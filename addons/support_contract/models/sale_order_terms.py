@@ -70,3 +70,21 @@ class SaleOrder(models.Model):
             "%(discount)s on our standard hourly rates.",
             discount=f"{discount:g} %",
         )
+
+    def _find_mail_template(self):
+        # A quotation of an agreement is sent with the suite's email: the
+        # monthly amount per month excluding VAT, as the customer signs it.
+        template = super()._find_mail_template()
+        if (
+            self.state != "sale"
+            and not self.env.context.get("proforma")
+            and self._support_sells_agreement()
+        ):
+            return (
+                self.env.ref(
+                    "support_contract.mail_template_support_quotation",
+                    raise_if_not_found=False,
+                )
+                or template
+            )
+        return template

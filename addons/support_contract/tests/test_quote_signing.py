@@ -244,3 +244,25 @@ class TestQuoteSigning(HttpCase):
         self.assertNotIn(
             "Anslut din programvara", pdf_of(self.sales_operations_quote(maja))
         )
+
+    def test_quotation_email_states_the_monthly_amount_per_month(self):
+        consultant = self.env.ref("support_contract.user_consultant_demo")
+        order = self.sales_operations_quote()
+        action = order.with_user(consultant).action_quotation_send()
+        template = self.env["mail.template"].browse(
+            action["context"]["default_template_id"]
+        )
+        self.assertEqual(
+            template, self.env.ref("support_contract.mail_template_support_quotation")
+        )
+        body = str(
+            template.with_user(consultant)._render_field(
+                "body_html", order.ids, compute_lang=True
+            )[order.id]
+        )
+        body = body.replace("\u00a0", " ").replace("\u202f", " ")
+        self.assertIn(f"{self.money(4900)}</strong>\n", body)
+        self.assertIn("per månad exkl. moms", body)
+        self.assertIn("minimitid på 12 månader", body)
+        self.assertNotIn(self.money(order.amount_total), body)
+        self.assertNotIn("för beloppet", body)
