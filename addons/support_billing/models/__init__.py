@@ -11,3 +11,4 @@ from . import support_upgrade
 from . import support_usage
 from . import support_usage_provider
 from . import support_patch_round
+from . import report_support_statement

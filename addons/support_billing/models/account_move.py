@@ -63,10 +63,11 @@ class AccountMove(models.Model):
 
     def _support_has_statement(self):
         """An invoice of a period (an agreement's, or the hours of a customer
-        without one) comes with a support statement."""
+        without one) comes with a support statement; a credit note never."""
         self.ensure_one()
         return bool(
-            (self.subscription_id.support_kind or not self.subscription_id)
+            self.move_type == "out_invoice"
+            and (self.subscription_id.support_kind or not self.subscription_id)
             and self.support_period_start
         )
 
@@ -172,6 +173,17 @@ class AccountMove(models.Model):
             for move in self
         ):
             return templates
+        # Otherwise the suite's (due date, bankgiro and OCR reference).
+        if self and all(
+            move.move_type == "out_invoice"
+            and (move.subscription_id.support_kind or move.support_period_start)
+            for move in self
+        ):
+            template = self.env.ref(
+                "support_billing.mail_template_support_invoice", raise_if_not_found=False
+            )
+            if template:
+                return template
         return super()._get_mail_template()
 
     def _post(self, soft=True):

@@ -5,6 +5,7 @@ import json
 import re
 from urllib.parse import urlencode
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.support_contract.tests.pdf_tools import pdf_run
@@ -148,3 +149,74 @@ class TestAccountantPrints(HttpCase):
         right = max(float(x_max) for x_max, _word in words)
         # A4 with Odoo's 7 mm side margins: nothing within 7 mm of the edge.
         self.assertLess(right, page_width - 7 / 25.4 * 72, "text runs past the margin")
+
+    def test_credit_note_offers_no_statement_and_refuses_printing_one(self):
+        accountant = self.env.ref("support_contract.user_accountant_demo")
+        invoice = self.invoices[0]
+        self.assertTrue(invoice._support_has_statement())
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_user(accountant)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Test"})
+        )
+        action = reversal.refund_moves()
+        credit_note = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(credit_note.move_type, "out_refund")
+        credit_note.with_user(accountant).action_post()
+        # It says which invoice it credits, in the customer's Swedish.
+        self.assertEqual(credit_note.ref, f"Krediterar faktura {invoice.name}: Test")
+        self.assertFalse(credit_note._support_has_statement())
+        report = self.env.ref("support_billing.action_report_support_statement")
+        Reports = self.env["ir.actions.report"].with_user(accountant)
+        # Not in the credit note's Print menu, still in the invoice's.
+        self.assertNotIn(
+            report.id,
+            report.with_user(accountant).get_valid_action_reports(
+                "account.move", credit_note.ids
+            ),
+        )
+        self.assertIn(
+            report.id,
+            report.with_user(accountant).get_valid_action_reports(
+                "account.move", invoice.ids
+            ),
+        )
+        # Asked for all the same (a URL), it says why instead of printing
+        # an empty period and the credit as a charge.
+        with self.assertRaises(UserError) as refusal:
+            Reports.with_context(
+                force_report_rendering=True, lang="sv_SE"
+            )._render_qweb_pdf(report.report_name, credit_note.ids)
+        message = str(refusal.exception)
+        self.assertIn(credit_note.name, message)
+        self.assertIn("kreditnota", message.lower())
+
+    def test_invoice_email_states_due_date_bankgiro_and_ocr_reference(self):
+        accountant = self.env.ref("support_contract.user_accountant_demo")
+        invoice = self.env["account.move"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("subscription_id.support_kind", "!=", False),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "=", "not_paid"),
+                ("partner_bank_id", "!=", False),
+            ],
+            limit=1,
+        )
+        self.assertTrue(invoice, "the demo has an unpaid agreement invoice")
+        template = invoice.with_user(accountant)._get_mail_template()
+        self.assertEqual(
+            template, self.env.ref("support_billing.mail_template_support_invoice")
+        )
+        body = str(
+            template.with_user(accountant)._render_field(
+                "body_html", invoice.ids, compute_lang=True
+            )[invoice.id]
+        )
+        self.assertNotIn("så snart som möjligt", body)
+        self.assertIn("Vänligen betala senast", body)
+        self.assertIn(invoice.partner_bank_id.acc_number, body)
+        self.assertIn("bankgiro", body.lower())
+        self.assertIn(f"OCR-nummer <strong>{invoice.payment_reference}</strong>", body)

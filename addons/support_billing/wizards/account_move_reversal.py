@@ -11,6 +11,22 @@ BILLED_ON = {
 class AccountMoveReversal(models.TransientModel):
     _inherit = "account.move.reversal"
 
+    def _prepare_default_reversal(self, move):
+        """A credit note of a customer invoice says which invoice it credits,
+        in the customer's language ("Krediterar faktura INV/...")."""
+        values = super()._prepare_default_reversal(move)
+        if move.move_type == "out_invoice":
+            env = self.with_context(lang=move.partner_id.lang or self.env.lang).env
+            if self.reason:
+                values["ref"] = env._(
+                    "Credits invoice %(invoice)s: %(reason)s",
+                    invoice=move.name,
+                    reason=self.reason,
+                )
+            else:
+                values["ref"] = env._("Credits invoice %(invoice)s", invoice=move.name)
+        return values
+
     def _modify_default_reverse_values(self, origin_move):
         """*Reverse and create invoice*: the new invoice takes over the
         period of the one credited in full."""

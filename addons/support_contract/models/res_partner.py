@@ -31,11 +31,12 @@ class ResPartner(models.Model):
                 return lang
         return None
 
-    def _support_hourly_discount(self, on_date=None, company=None):
+    def _support_hourly_discount(self, on_date=None, company=None, templates=None):
         """The hourly-rate discount (percent) of the partner on ``on_date``.
 
         The highest discount among the running agreements of the partner's
-        commercial partner (of ``company`` when given); 0 when none is running.
+        commercial partner (of ``company`` when given) and the agreement
+        ``templates`` it is getting (those an order sells); 0 when none.
         """
         self.ensure_one()
         agreements = (
@@ -45,4 +46,7 @@ class ResPartner(models.Model):
         )
         if company:
             agreements = agreements.filtered(lambda a: a.company_id == company)
-        return max(agreements.mapped("support_hourly_discount") or [0.0])
+        discounts = agreements.mapped("support_hourly_discount")
+        if templates:
+            discounts += templates.sudo().mapped("support_hourly_discount")
+        return max(discounts or [0.0])

@@ -159,13 +159,12 @@ class SaleOrder(models.Model):
         return res
 
     def _support_sells_agreement(self):
-        """The order sells a support agreement (a product that makes one)."""
+        """The order sells a support agreement, however its lines were added
+        (Quote from repository or an agreement product added in Sales): the
+        one notion the signature, the signing sentence, the hourly discount
+        paragraph and the commitment block share."""
         self.ensure_one()
-        return any(
-            line.product_id.subscribable
-            and line.product_id.subscription_template_id.support_kind
-            for line in self.order_line
-        )
+        return bool(self._support_agreement_templates())
 
     def _support_agreement_confirmation(self):
         """An agreement is signed online by the customer and billed monthly
@@ -179,6 +178,22 @@ class SaleOrder(models.Model):
         if self._support_sells_agreement():
             self.require_signature = True
             self.require_payment = False
+        self._support_apply_sold_hourly_discount()
+
+    def _support_apply_sold_hourly_discount(self):
+        """Hours sold on an order that sells an agreement get its hourly
+        discount (the partner's rule, res.partner._support_hourly_discount):
+        hourly lines still at the customer's own default are raised to it,
+        a discount a person typed is kept."""
+        for order in self:
+            if not order._support_sells_agreement():
+                continue
+            for line in order.order_line._support_hourly_lines():
+                default = line._support_default_discount()
+                if line.discount < default and (
+                    line.discount == line._support_default_discount(with_sold=False)
+                ):
+                    line.discount = default
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -203,9 +218,8 @@ class SaleOrder(models.Model):
     def _support_onchange_partner_hourly_discount(self):
         # A new customer brings its agreement discount to the hourly lines,
         # as a default in the form: a saved order is never changed.
-        for line in self.order_line:
-            if line.product_id.support_hourly_service and not line.display_type:
-                line.discount = line._support_default_discount()
+        for line in self.order_line._support_hourly_lines():
+            line.discount = line._support_default_discount()
 
     # ------------------------------------------------------------------
     # Confirmation: subscription_oca makes the agreement

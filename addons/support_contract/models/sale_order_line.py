@@ -20,14 +20,37 @@ class SaleOrderLine(models.Model):
                 line.discount = line._support_default_discount()
         return res
 
-    def _support_default_discount(self):
+    def _support_default_discount(self, with_sold=True):
+        """The agreement discount of an hourly line: the customer's running
+        agreements and (``with_sold``) those this very order sells."""
         self.ensure_one()
         order = self.order_id
         partner = order.partner_id
         if not partner:
             return 0.0
         on_date = order.date_order and order.date_order.date()
-        return partner._support_hourly_discount(on_date, order.company_id)
+        templates = order._support_agreement_templates() if with_sold else None
+        return partner._support_hourly_discount(
+            on_date, order.company_id, templates=templates
+        )
+
+    def _support_hourly_lines(self):
+        return self.filtered(
+            lambda line: line.product_id.support_hourly_service
+            and not line.display_type
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        # An hourly line's discount is computed when it is created, before
+        # the agreement lines created with it exist: once they do, hourly
+        # lines without a discount of their own get what the order sells.
+        for line, vals in zip(lines, vals_list, strict=True):
+            if "discount" not in vals and line._support_hourly_lines():
+                line.discount = line._support_default_discount()
+        lines.order_id._support_apply_sold_hourly_discount()
+        return lines
 
     def get_subscription_line_values(self):
         # The agreement charges the taxes of the quotation the customer

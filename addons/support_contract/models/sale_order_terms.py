@@ -16,10 +16,10 @@ class SaleOrder(models.Model):
         excluding VAT, the minimum term and the total over it. Empty for an
         order that sells no agreement (Odoo's sentence is kept)."""
         self.ensure_one()
-        template = self.sudo().support_quote_template_id
+        template = self.sudo()._support_agreement_templates()[:1]
         if not template:
             return ""
-        monthly = self._support_quote_monthly_amount()
+        monthly = self._support_quote_monthly_amount(template)
         months = template.support_minimum_term_months
 
         def bold(value):
@@ -50,11 +50,19 @@ class SaleOrder(models.Model):
         # The translated text is escaped; only the values are bold.
         return Markup(escape(sentence)) % values
 
-    def _support_hourly_discount_sentence(self):
-        """The discount on the standard hourly rates that the agreement
-        quoted gives, in this environment's language (empty without one)."""
+    def _support_sold_hourly_discount(self):
+        """The best hourly-rate discount of the agreements this order sells
+        (0 when it sells none)."""
         self.ensure_one()
-        discount = self.sudo().support_quote_template_id.support_hourly_discount
+        templates = self.sudo()._support_agreement_templates()
+        return max(templates.mapped("support_hourly_discount") or [0.0])
+
+    def _support_hourly_discount_sentence(self):
+        """The discount on the standard hourly rates that the agreements the
+        order sells give (the best of them), in this environment's language
+        (empty without one)."""
+        self.ensure_one()
+        discount = self._support_sold_hourly_discount()
         if not discount:
             return ""
         return self.env._(
@@ -62,3 +70,21 @@ class SaleOrder(models.Model):
             "%(discount)s on our standard hourly rates.",
             discount=f"{discount:g} %",
         )
+
+    def _find_mail_template(self):
+        # A quotation of an agreement is sent with the suite's email: the
+        # monthly amount per month excluding VAT, as the customer signs it.
+        template = super()._find_mail_template()
+        if (
+            self.state != "sale"
+            and not self.env.context.get("proforma")
+            and self._support_sells_agreement()
+        ):
+            return (
+                self.env.ref(
+                    "support_contract.mail_template_support_quotation",
+                    raise_if_not_found=False,
+                )
+                or template
+            )
+        return template

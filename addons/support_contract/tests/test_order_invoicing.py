@@ -7,6 +7,8 @@ refuses it, as the Support Manager and the Support User open it. An order
 without support products still takes its down payment.
 """
 
+from datetime import date
+
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -156,3 +158,99 @@ class TestNoDownPaymentOnAnAgreementOrder(SellingCommon):
         self.assertEqual(invoice.state, "draft")
         self.assertEqual(invoice.amount_untaxed, 980.0)  # 10 % of 9,800.00
         self.assertTrue(invoice.invoice_line_ids.sale_line_ids.is_downpayment)
+
+
+@tagged("post_install", "-at_install")
+class TestHoursSoldWithTheAgreement(SellingCommon):
+    """Hours sold on the order that makes the agreement get its discount:
+    on the quotation already, and on the invoice the accountant posts."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.write(
+            {"street": "Storgatan 1", "zip": "111 22", "city": "Stockholm"}
+        )
+
+    confirmed_order = TestNoDownPaymentOnAnAgreementOrder.confirmed_order
+    wizard = TestNoDownPaymentOnAnAgreementOrder.wizard
+    invoices_of = TestNoDownPaymentOnAnAgreementOrder.invoices_of
+
+    def invoice_hours(self, order):
+        form = self.wizard(self.support_manager, order, method="delivered")
+        form.save().create_invoices()
+        invoice = self.invoices_of(order)
+        self.assertEqual(len(invoice), 1)
+        invoice.with_user(self.accountant).action_post()
+        self.assertEqual(invoice.state, "posted")
+        return invoice
+
+    def test_hours_on_an_operations_order_get_its_discount(self):
+        self.assertFalse(self.customer._support_hourly_discount())
+        order = self.confirmed_order(
+            self.support_manager, [(self.ops_product, 1), (self.hour_product, 2)]
+        )
+        hours = order.order_line.filtered(lambda l: l.product_id == self.hour_product)
+        self.assertEqual(hours.discount, 10.0)
+        self.assertEqual(hours.price_subtotal, 2250.0)
+        invoice = self.invoice_hours(order)
+        self.assertEqual(invoice.invoice_line_ids.product_id, self.hour_product)
+        self.assertEqual(invoice.invoice_line_ids.discount, 10.0)
+        self.assertEqual(invoice.amount_untaxed, 2250.0)  # 2 × 1,250 × 0.9
+
+    def test_hours_added_before_the_agreement_product_get_its_discount(self):
+        order = (
+            self.env["sale.order"]
+            .with_user(self.support_manager)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        (0, 0, {"product_id": self.hour_product.id, "product_uom_qty": 2})
+                    ],
+                }
+            )
+        )
+        self.assertEqual(order.order_line.discount, 0.0)
+        order.with_user(self.support_manager).write(
+            {"order_line": [(0, 0, {"product_id": self.ops_product.id})]}
+        )
+        hours = order.order_line.filtered(lambda l: l.product_id == self.hour_product)
+        self.assertEqual(hours.discount, 10.0)
+        self.assertEqual(order.amount_untaxed, 4900.0 + 2250.0)
+
+    def test_the_best_discount_of_a_running_and_a_sold_agreement(self):
+        self.start_agreement(
+            self.template_msa, self.customer, date(2026, 1, 1), product=self.monthly_product
+        )
+        self.assertEqual(self.customer._support_hourly_discount(), 15.0)
+        order = self.confirmed_order(
+            self.support_manager, [(self.ops_product, 1), (self.hour_product, 2)]
+        )
+        invoice = self.invoice_hours(order)
+        self.assertEqual(invoice.amount_untaxed, 2125.0)  # 2 × 1,250 × 0.85
+
+    def test_a_typed_discount_is_kept(self):
+        order = (
+            self.env["sale.order"]
+            .with_user(self.support_manager)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        (0, 0, {"product_id": self.ops_product.id}),
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": self.hour_product.id,
+                                "product_uom_qty": 2,
+                                "discount": 5.0,
+                            },
+                        ),
+                    ],
+                }
+            )
+        )
+        hours = order.order_line.filtered(lambda l: l.product_id == self.hour_product)
+        self.assertEqual(hours.discount, 5.0)

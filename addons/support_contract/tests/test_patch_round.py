@@ -21,6 +21,7 @@ from ..models.support_instance import PARAM_ALLOWED_NETWORKS
 from ..tools import db_http, patch_round
 from . import db_fixtures
 from .common import SupportContractCommon
+from .pdf_tools import pdf_text
 
 
 class PatchRoundCommon(SupportContractCommon):
@@ -383,6 +384,31 @@ class TestPatchRound(PatchRoundCommon, HttpCase):
         # Sent by the consultant from the round, with the PDF.
         action = round_.with_user(self.support_user).action_send_report()
         self.assertEqual(action["context"]["default_template_id"], template.id)
+
+    def test_maintenance_report_pdf_opens_and_ends_with_the_seller(self):
+        self.company.write(
+            {"company_registry": "556677-8899", "street": "Sveavägen 1"}
+        )
+        round_ = self.done_round(self.production, date(2026, 10, 1))
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_user(self.support_user)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "support_contract.action_report_patch_round", round_.ids
+            )[0]
+        )
+        lines = [line for line in pdf_text(pdf).splitlines() if line.strip()]
+        # The heading first, as on the quotation and the invoice.
+        self.assertIn(self.company.name, lines[0])
+        text = " ".join(" ".join(lines).split())
+        self.assertIn("Månatlig underhållsrapport", text)
+        # The seller's details block after the report.
+        self.assertIn("Org.nr 556677-8899", text)
+        self.assertIn("Sveavägen 1", text)
+        self.assertLess(
+            text.index("Månatlig underhållsrapport"), text.index("Org.nr 556677-8899")
+        )
 
 
 class HostileHandler(http.server.BaseHTTPRequestHandler):

@@ -145,3 +145,124 @@ class TestQuoteSigning(HttpCase):
             "support_contract_sign_commitment",
             login=user.login,
         )
+
+    def sales_operations_quote(self, partner=None):
+        """An Operations quotation made in Sales: the agreement's product
+        added to an ordinary quotation with two hours of work."""
+        return self.env["sale.order"].create(
+            {
+                "partner_id": (partner or self.quote.partner_id).id,
+                "company_id": self.quote.company_id.id,
+                "user_id": self.quote.user_id.id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.env.ref(
+                                "support_contract.product_operations_fee_demo"
+                            ).id
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.env.ref(
+                                "support_contract.product_support_hour_demo"
+                            ).id,
+                            "product_uom_qty": 2,
+                        },
+                    ),
+                ],
+            }
+        )
+
+    def test_operations_quote_made_in_sales_signs_the_commitment(self):
+        order = self.sales_operations_quote()
+        order.state = "sent"
+        self.assertTrue(order.require_signature)
+        page = self.portal_page(order)
+        sign = text_of(page.xpath("//main[@id='sign-dialog']")[0])
+        monthly = order._support_quote_monthly_amount()
+        self.assertTrue(monthly)
+        self.assertIn("Genom att underteckna", sign)
+        self.assertIn(f"{self.money(monthly)} per månad", sign)
+        self.assertIn("12 månader", sign)
+        self.assertNotIn("citat", sign)
+        self.assertTrue(
+            page.xpath("//*[contains(@class, 'o_support_sign_commitment')]")
+        )
+        # The hourly discount of Operations (10 %) on the portal and the PDF.
+        text = text_of(page)
+        self.assertIn("Timarbete", text)
+        self.assertIn("rabatt på 10 %", text)
+        consultant = self.env.ref("support_contract.user_consultant_demo")
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_user(consultant)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("sale.action_report_saleorder", order.ids)[0]
+        )
+        flat = " ".join(pdf_run(["pdftotext", "-layout"], pdf).split())
+        self.assertIn("Timarbete", flat)
+        self.assertIn("rabatt på 10 %", flat)
+
+    def test_repository_is_named_in_swedish_on_pdf_and_portal(self):
+        pdf = " ".join(pdf_run(["pdftotext", "-layout"], self.quotation_pdf()).split())
+        self.assertIn("Kodförråd", pdf)
+        self.assertNotIn("Repository", pdf)
+        text = text_of(self.portal_page(self.quote))
+        self.assertIn("Kodförråd", text)
+        self.assertNotIn("Repository", text)
+
+    def test_support_quotation_pdf_does_not_invite_to_connect_software(self):
+        # Addressed to the prospect's portal user: Odoo invites to connect
+        # software on an ordinary quotation, not on an agreement's.
+        maja = self.env.ref("support_contract.partner_bjorkdal_maja_demo")
+        consultant = self.env.ref("support_contract.user_consultant_demo")
+
+        def pdf_of(order):
+            pdf = (
+                self.env["ir.actions.report"]
+                .with_user(consultant)
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf("sale.action_report_saleorder", order.ids)[0]
+            )
+            return " ".join(pdf_run(["pdftotext", "-layout"], pdf).split())
+
+        course = self.env["product.product"].create({"name": "Kurs", "type": "service"})
+        ordinary = self.env["sale.order"].create(
+            {
+                "partner_id": maja.id,
+                "company_id": self.quote.company_id.id,
+                "user_id": consultant.id,
+                "order_line": [(0, 0, {"product_id": course.id, "price_unit": 1000})],
+            }
+        )
+        self.assertIn("Anslut din programvara", pdf_of(ordinary))
+        self.assertNotIn(
+            "Anslut din programvara", pdf_of(self.sales_operations_quote(maja))
+        )
+
+    def test_quotation_email_states_the_monthly_amount_per_month(self):
+        consultant = self.env.ref("support_contract.user_consultant_demo")
+        order = self.sales_operations_quote()
+        action = order.with_user(consultant).action_quotation_send()
+        template = self.env["mail.template"].browse(
+            action["context"]["default_template_id"]
+        )
+        self.assertEqual(
+            template, self.env.ref("support_contract.mail_template_support_quotation")
+        )
+        body = str(
+            template.with_user(consultant)._render_field(
+                "body_html", order.ids, compute_lang=True
+            )[order.id]
+        )
+        body = body.replace("\u00a0", " ").replace("\u202f", " ")
+        self.assertIn(f"{self.money(4900)}</strong>\n", body)
+        self.assertIn("per månad exkl. moms", body)
+        self.assertIn("minimitid på 12 månader", body)
+        self.assertNotIn(self.money(order.amount_total), body)
+        self.assertNotIn("för beloppet", body)
