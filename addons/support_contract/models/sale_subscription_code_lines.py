@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools.misc import format_amount, format_date
 
-from ..tools import contract_dates, pricing
+from ..tools import contract_dates, formats, pricing
 
 
 class SaleSubscription(models.Model):
@@ -89,8 +89,20 @@ class SaleSubscription(models.Model):
         if template and not self.env.context.get("support_override_reprice"):
             recipient = self._support_mail_recipient()
             if recipient.email:
+                # The counts as the customer's language writes them.
+                reader = self.with_context(lang=recipient.lang or self.env.lang).env
+                # (new_quantity stays a number: the email tests it for 1.)
+                shown = dict(
+                    facts,
+                    code_lines=formats.count(reader, facts["code_lines"]),
+                    old_quantity=formats.count(reader, facts["old_quantity"]),
+                    differences=[
+                        (name, formats.count(reader, old), formats.count(reader, new))
+                        for name, old, new in facts["differences"]
+                    ],
+                )
                 self.with_context(
-                    support_code_line_change=facts
+                    support_code_line_change=shown
                 ).message_post_with_source(
                     template,
                     message_type="comment",
@@ -270,7 +282,8 @@ class SaleSubscription(models.Model):
 
     def _support_code_line_note(self, facts):
         rows = Markup("").join(
-            Markup("<li>%s: %s → %s</li>") % (name, old, new)
+            Markup("<li>%s: %s → %s</li>")
+            % (name, formats.count(self.env, old), formats.count(self.env, new))
             for name, old, new in facts["differences"]
         )
         body = Markup("<p>%s</p>") % self.env._(
@@ -281,10 +294,10 @@ class SaleSubscription(models.Model):
             "excluding VAT.",
             repository=facts["repository"],
             commit=facts["commit"][:12],
-            lines=facts["code_lines"],
-            old=facts["old_quantity"],
-            new=facts["new_quantity"],
-            block=facts["block"],
+            lines=formats.count(self.env, facts["code_lines"]),
+            old=formats.count(self.env, facts["old_quantity"]),
+            new=formats.count(self.env, facts["new_quantity"]),
+            block=formats.count(self.env, facts["block"]),
             date=format_date(self.env, facts["applies_from"]),
             price=format_amount(self.env, facts["unit_price"], self.currency_id),
             amount=format_amount(self.env, facts["monthly_amount"], self.currency_id),
