@@ -16,6 +16,12 @@ class ResPartner(models.Model):
             lang = self._support_default_lang()
             if lang:
                 values["lang"] = lang
+        # His time zone likewise (the portal shows his tickets' and
+        # approvals' times in it): the company's, else the creating user's.
+        if "tz" in fields_list and "default_tz" not in self.env.context:
+            tz = self.env.company.partner_id.sudo().tz or self.env.user.sudo().tz
+            if tz:
+                values["tz"] = tz
         return values
 
     @api.model
