@@ -56,6 +56,20 @@ class TestDemo(TransactionCase):
         self.assertTrue(
             credited.currency_id.is_zero(again.amount_total - credited.amount_total)
         )
+        # The reason the Swedish customer reads is Swedish, and true of an
+        # invoice issued again unchanged.
+        credit_note = credited.reversal_move_ids
+        self.assertIn("Fel fakturaadress", credit_note.ref or "")
+        self.assertNotIn("hours", credit_note.ref or "")
+
+    def test_swedish_customers_read_swedish_ticket_titles_on_invoices(self):
+        Line = self.env["account.move.line"]
+        training = Line.search([("name", "ilike", "månadsbokslut")])
+        self.assertTrue(training, "the training ticket is billed")
+        self.assertFalse(Line.search([("name", "ilike", "Training on our")]))
+        self.assertFalse(
+            self.env["helpdesk.ticket"].search([("name", "ilike", "Training on")])
+        )
 
     def test_history_invoices_fall_due_after_their_dates(self):
         company = self.env.ref("support_contract.company_demo")
