@@ -97,13 +97,17 @@ class SupportBillingDemo(models.AbstractModel):
     @api.model
     def _demo_credit_and_invoice_again(self, invoice, day):
         """Credit ``invoice`` in full (the credit note posted) and invoice its
-        period again, as an accountant fixing wrong hours would."""
+        period again, as an accountant fixing a wrong invoice address would
+        (the reason in the customer's language: he reads it)."""
+        customer = invoice.with_context(lang=invoice.partner_id.lang or self.env.lang)
         wizard = (
             self.env["account.move.reversal"]
             .with_context(active_model="account.move", active_ids=invoice.ids)
             .create(
                 {
-                    "reason": self.env._("Wrong hours on the invoice"),
+                    "reason": customer.env._(
+                        "Wrong invoice address: the invoice is issued again"
+                    ),
                     "journal_id": invoice.journal_id.id,
                     "date": invoice.invoice_date,
                 }

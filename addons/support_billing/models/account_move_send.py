@@ -95,6 +95,29 @@ class AccountMoveSend(models.AbstractModel):
         return res
 
     @api.model
+    def _hook_if_success(self, moves_data, from_cron=False):
+        """An agreement's invoice that Odoo's sending could not email (its
+        customer has no email address: Odoo's own "no recipient" rule) gets a
+        note and a to-do for whoever sent it, instead of passing as sent."""
+        res = super()._hook_if_success(moves_data, from_cron=from_cron)
+        for move, move_data in moves_data.items():
+            agreement = move.subscription_id
+            if (
+                agreement.support_kind
+                and "email" in move_data["sending_methods"]
+                and not self._is_applicable_to_move("email", move, **move_data)
+            ):
+                user = self.env["res.users"].browse(move_data.get("author_user_id"))
+                agreement._support_report_missing_email(
+                    move,
+                    move.with_context(
+                        lang=user.lang or self.env.lang
+                    ).env._("invoice %(invoice)s", invoice=move.name),
+                    user.exists() or move.invoice_user_id or agreement.user_id,
+                )
+        return res
+
+    @api.model
     def _prepare_invoice_pdf_report(self, invoices_data):
         """One invoice PDF at a time with a wkhtmltopdf of unpatched Qt
         (Debian's, which the set-up installs): it cannot render several

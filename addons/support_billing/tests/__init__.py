@@ -8,4 +8,5 @@ from . import test_quote_invoice
 from . import test_customer_documents
 from . import test_patch_round_invoice
 from . import test_customer_payment
+from . import test_missing_email
 from . import test_printing

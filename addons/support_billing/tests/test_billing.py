@@ -213,7 +213,10 @@ class TestMonthlyInvoice(SupportBillingCommon):
         self.assertEqual(len(statement), 1, names)
         self.assertTrue(statement.raw.startswith(b"%PDF"))
         self.assertEqual(len(sent.attachment_ids), 2, names)  # invoice and statement
-        self.assertIn(self.customer, sent.partner_ids)
+        # The agreement was made when the customer company had no email: it
+        # invoices its contact who has one.
+        self.assertEqual(invoice.partner_id, self.contact)
+        self.assertIn(self.contact, sent.partner_ids)
 
     def test_code_lines_are_billed_as_counted_when_the_period_began(self):
         code = self.env["product.product"].create(

@@ -56,6 +56,20 @@ class TestDemo(TransactionCase):
         self.assertTrue(
             credited.currency_id.is_zero(again.amount_total - credited.amount_total)
         )
+        # The reason the Swedish customer reads is Swedish, and true of an
+        # invoice issued again unchanged.
+        credit_note = credited.reversal_move_ids
+        self.assertIn("Fel fakturaadress", credit_note.ref or "")
+        self.assertNotIn("hours", credit_note.ref or "")
+
+    def test_swedish_customers_read_swedish_ticket_titles_on_invoices(self):
+        Line = self.env["account.move.line"]
+        training = Line.search([("name", "ilike", "månadsbokslut")])
+        self.assertTrue(training, "the training ticket is billed")
+        self.assertFalse(Line.search([("name", "ilike", "Training on our")]))
+        self.assertFalse(
+            self.env["helpdesk.ticket"].search([("name", "ilike", "Training on")])
+        )
 
     def test_history_invoices_fall_due_after_their_dates(self):
         company = self.env.ref("support_contract.company_demo")
@@ -124,6 +138,55 @@ class TestDemo(TransactionCase):
         )
         self.assertEqual(approved.approval_state, "approved")
         self.assertTrue(approved.timesheet_ids.support_invoice_line_id)
+
+    def test_history_bills_code_lines_counted_before_each_period(self):
+        """Each history invoice's code lines come from counts dated on or
+        before its period's start: never from a count made after it."""
+        company = self.env.ref("support_contract.company_demo")
+        agreements = self.env["sale.subscription"].search(
+            [
+                ("company_id", "=", company.id),
+                ("support_code_line_product_id", "!=", False),
+            ]
+        )
+        self.assertTrue(agreements)
+        checked = 0
+        for agreement in agreements:
+            counts = self.env["support.cloc.snapshot"].search(
+                [
+                    ("repository_id", "in", agreement.support_repository_ids.ids),
+                    ("state", "=", "applied"),
+                ]
+            )
+            self.assertLessEqual(
+                min(counts.mapped("date")).date(),
+                agreement.date_start,
+                f"{agreement.code}: first count on or before its start",
+            )
+            lines = self.env["account.move.line"].search(
+                [
+                    ("move_id.subscription_id", "=", agreement.id),
+                    ("move_id.move_type", "=", "out_invoice"),
+                    ("move_id.state", "=", "posted"),
+                    ("product_id", "=", agreement.support_code_line_product_id.id),
+                ]
+            )
+            for line in lines:
+                start = line.move_id.support_period_start
+                counts = agreement._support_counts_in_force(start)
+                self.assertTrue(counts, line.move_id.name)
+                for snapshot in counts.values():
+                    self.assertLessEqual(
+                        snapshot.date.date(), start, line.move_id.name
+                    )
+                self.assertEqual(
+                    line.quantity,
+                    agreement._support_code_line_quantity_on(start),
+                    line.move_id.name,
+                )
+                self.assertGreater(line.quantity, 0, line.move_id.name)
+                checked += 1
+        self.assertTrue(checked)
 
     def test_the_history_is_true_to_the_terms(self):
         """Walk every demo agreement from its start to today: each period

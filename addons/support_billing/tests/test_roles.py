@@ -20,7 +20,9 @@ class TestAccountantRole(SupportBillingCommon):
         with freeze_time("2026-10-15"):
             invoice = self.invoice_as_accountant()
             self.assertEqual(invoice.state, "draft")
-            self.assertEqual(invoice.partner_id, self.customer)
+            # The company has no email address: its contact who has one.
+            self.assertEqual(invoice.partner_id, self.contact)
+            self.assertEqual(invoice.commercial_partner_id, self.customer)
             invoice.with_user(self.accountant).action_post()
             self.assertEqual(invoice.state, "posted")
             # 4,900 kr a month and 25 % VAT.
@@ -99,7 +101,7 @@ class TestStatementAsAccountant(SupportBillingCommon):
         self.assertIn("Monthly fees", html)
         self.assertIn(self.monthly_product.name, html)
         self.env["res.lang"]._activate_lang("sv_SE")
-        self.customer.lang = "sv_SE"
+        (self.customer | self.contact).lang = "sv_SE"
         html = self.render(invoice)
         self.assertIn("Månadsavgifter", html)
         self.assertNotIn("Monthly fees", html)

@@ -16,6 +16,12 @@ class ResPartner(models.Model):
             lang = self._support_default_lang()
             if lang:
                 values["lang"] = lang
+        # His time zone likewise (the portal shows his tickets' and
+        # approvals' times in it): the company's, else the creating user's.
+        if "tz" in fields_list and "default_tz" not in self.env.context:
+            tz = self.env.company.partner_id.sudo().tz or self.env.user.sudo().tz
+            if tz:
+                values["tz"] = tz
         return values
 
     @api.model
@@ -30,6 +36,22 @@ class ResPartner(models.Model):
             if lang in installed:
                 return lang
         return None
+
+    def _support_invoice_address(self):
+        """Where a customer's documents go: Odoo's invoice address of the
+        partner (``address_get``); when that address has no email (a company
+        record without one), its first invoice or individual contact that has
+        an email, so an invoice and its notices reach a person. The partner
+        itself when none has an email."""
+        self.ensure_one()
+        address = self.browse(self.address_get(["invoice"])["invoice"])
+        if address.email:
+            return address
+        company = self.commercial_partner_id
+        contacts = company.child_ids.filtered(
+            lambda c: c.email and not c.is_company and c.type in ("invoice", "contact")
+        ).sorted(lambda c: (c.type != "invoice", c.id))
+        return contacts[:1] or address
 
     def _support_hourly_discount(self, on_date=None, company=None, templates=None):
         """The hourly-rate discount (percent) of the partner on ``on_date``.

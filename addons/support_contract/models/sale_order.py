@@ -214,6 +214,16 @@ class SaleOrder(models.Model):
             return super(SaleOrder, self.sudo())._compute_field_value(field)
         return super()._compute_field_value(field)
 
+    @api.depends("partner_id")
+    def _compute_partner_invoice_id(self):
+        # Odoo's invoice address, but a person with an email when the
+        # customer company itself has none: the invoices and notices of the
+        # agreement go there.
+        res = super()._compute_partner_invoice_id()
+        for order in self.filtered("partner_id"):
+            order.partner_invoice_id = order.partner_id._support_invoice_address()
+        return res
+
     @api.onchange("partner_id")
     def _support_onchange_partner_hourly_discount(self):
         # A new customer brings its agreement discount to the hourly lines,
@@ -266,6 +276,9 @@ class SaleOrder(models.Model):
                 {
                     "user_id": self.user_id.id or agreement.user_id.id,
                     "recurring_next_date": agreement.date_start,
+                    # Its invoices go where the order's did.
+                    "partner_invoice_id": self.partner_invoice_id.id
+                    or agreement.partner_invoice_id.id,
                 }
             )
         customer = self.partner_invoice_id.commercial_partner_id.sudo().with_company(

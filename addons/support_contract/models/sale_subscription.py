@@ -106,6 +106,17 @@ class SaleSubscription(models.Model):
         compute="_compute_support_upgrades_left",
     )
 
+    @api.depends("partner_id")
+    def _compute_partner_address_ids(self):
+        # As on the order: a person with an email when the customer company
+        # itself has none.
+        res = super()._compute_partner_address_ids()
+        for agreement in self.filtered("partner_id"):
+            agreement.partner_invoice_id = (
+                agreement.partner_id._support_invoice_address()
+            )
+        return res
+
     @api.depends(
         "date_start", "template_id.support_minimum_term_months", "support_kind"
     )

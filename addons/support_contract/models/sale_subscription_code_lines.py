@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools.misc import format_amount, format_date
 
-from ..tools import contract_dates, pricing
+from ..tools import contract_dates, formats, pricing
 
 
 class SaleSubscription(models.Model):
@@ -86,18 +86,80 @@ class SaleSubscription(models.Model):
         )
         # The count email says "we counted": not sent when only the addons
         # not charged changed (the portal shows them, with their reason).
-        if (
-            template
-            and self.partner_id.email
-            and not self.env.context.get("support_override_reprice")
-        ):
-            self.with_context(support_code_line_change=facts).message_post_with_source(
-                template,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=self.partner_id.ids,
-            )
+        if template and not self.env.context.get("support_override_reprice"):
+            recipient = self._support_mail_recipient()
+            if recipient.email:
+                # The counts as the customer's language writes them.
+                reader = self.with_context(lang=recipient.lang or self.env.lang).env
+                # (new_quantity stays a number: the email tests it for 1.)
+                shown = dict(
+                    facts,
+                    code_lines=formats.count(reader, facts["code_lines"]),
+                    old_quantity=formats.count(reader, facts["old_quantity"]),
+                    differences=[
+                        (name, formats.count(reader, old), formats.count(reader, new))
+                        for name, old, new in facts["differences"]
+                    ],
+                )
+                self.with_context(
+                    support_code_line_change=shown
+                ).message_post_with_source(
+                    template,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    partner_ids=recipient.ids,
+                )
+            else:
+                self._support_report_missing_email(
+                    self,
+                    self.env._("the notice of the new code-line count"),
+                    self.user_id,
+                )
         return True
+
+    def _support_mail_recipient(self):
+        """Who the agreement's emails go to: its invoice address (a person
+        with an email, see ``res.partner._support_invoice_address``)."""
+        self.ensure_one()
+        return self.partner_invoice_id or self.partner_id
+
+    def _support_report_missing_email(self, document, what, user):
+        """No email could be sent for ``document`` (this agreement or one of
+        its invoices): the customer has no email address. A note on the
+        document and on the agreement, and one to-do for ``user`` (the
+        accountant or the responsible) on the document, so someone adds the
+        address and sends it again. Done once per document."""
+        self.ensure_one()
+        customer = self._support_mail_recipient()
+        body = self.env._(
+            "No email was sent for %(what)s: %(customer)s has no email address. "
+            "Give the customer (or its invoice contact) an email address and "
+            "send it again.",
+            what=what,
+            customer=customer.display_name,
+        )
+        summary = self.env._("Customer has no email address")
+        document.message_post(body=body)
+        if document != self:
+            self.message_post(body=body)
+        user = user or self.user_id or self.env.user
+        if not user or user.share:
+            return
+        already = self.env["mail.activity"].sudo().search_count(
+            [
+                ("res_model", "=", document._name),
+                ("res_id", "=", document.id),
+                ("user_id", "=", user.id),
+                ("summary", "=", summary),
+            ]
+        )
+        if not already:
+            document.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=body,
+                user_id=user.id,
+            )
 
     def _support_counts_in_force(self, day):
         """{source: applied count} that set the price when ``day`` began.
@@ -220,7 +282,8 @@ class SaleSubscription(models.Model):
 
     def _support_code_line_note(self, facts):
         rows = Markup("").join(
-            Markup("<li>%s: %s → %s</li>") % (name, old, new)
+            Markup("<li>%s: %s → %s</li>")
+            % (name, formats.count(self.env, old), formats.count(self.env, new))
             for name, old, new in facts["differences"]
         )
         body = Markup("<p>%s</p>") % self.env._(
@@ -231,10 +294,10 @@ class SaleSubscription(models.Model):
             "excluding VAT.",
             repository=facts["repository"],
             commit=facts["commit"][:12],
-            lines=facts["code_lines"],
-            old=facts["old_quantity"],
-            new=facts["new_quantity"],
-            block=facts["block"],
+            lines=formats.count(self.env, facts["code_lines"]),
+            old=formats.count(self.env, facts["old_quantity"]),
+            new=formats.count(self.env, facts["new_quantity"]),
+            block=formats.count(self.env, facts["block"]),
             date=format_date(self.env, facts["applies_from"]),
             price=format_amount(self.env, facts["unit_price"], self.currency_id),
             amount=format_amount(self.env, facts["monthly_amount"], self.currency_id),

@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import db_api, db_cloc, db_http, db_read
+from ..tools import db_api, db_cloc, db_http, db_read, formats
 from .support_credential_mixin import credential_input
 
 
@@ -448,9 +448,9 @@ class SupportInstance(models.Model):
                 "%(new)s lines (more than %(share)s %%). Check it and confirm it "
                 "on the instance; until then the price stays as it is.",
                 what=self._database_label(),
-                old=previous,
-                new=snapshot.billable_code_lines,
-                share=drop,
+                old=formats.count(self.env, previous),
+                new=formats.count(self.env, snapshot.billable_code_lines),
+                share=formats.share(self.env, drop),
             )
         note = note or self._declared_exclusions_note(snapshot, self._database_label())
         if note:

@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import cloc_count, cloc_rules, demo_git, git_cache, git_url
+from ..tools import cloc_count, cloc_rules, demo_git, formats, git_cache, git_url
 from .support_credential_mixin import credential_input
 
 _logger = logging.getLogger(__name__)
@@ -400,9 +400,9 @@ class SupportRepository(models.Model):
                 "lines (more than %(share)s %%). Check it and confirm it on the "
                 "repository; until then the price stays as it is.",
                 repo=self.display_name,
-                old=previous,
-                new=snapshot.billable_code_lines,
-                share=drop,
+                old=formats.count(self.env, previous),
+                new=formats.count(self.env, snapshot.billable_code_lines),
+                share=formats.share(self.env, drop),
             )
         note = note or self._declared_exclusions_note(snapshot, self.display_name)
         if note:

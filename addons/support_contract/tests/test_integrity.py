@@ -346,7 +346,7 @@ class TestCountEmailSaysWhenItIsBilled(CodeLineAgreementCommon):
         self.assertIn(format_amount(self.env, 95, self.currency), text)
         self.assertIn(format_amount(self.env, 19 * 95, self.currency), text)
         note = self.agreement.message_ids.filtered(
-            lambda m: "New code-line count" in (m.body or "") and "1880" in m.body
+            lambda m: "New code-line count" in (m.body or "") and "1,880" in m.body
         )
         self.assertTrue(note)
         self.assertIn(format_date(self.env, date(2026, 4, 1)), note.body)

@@ -56,6 +56,12 @@ def setup_repositories(env, specs, months=12):
                 )
             for month in range(1, months + 1):
                 day = today + relativedelta(months=month - months, day=1)
+                if month == 1:
+                    # The first count is dated before the agreement's start
+                    # (counted for its quotation) when that is earlier: the
+                    # counts the first invoices bill exist before their
+                    # periods, and are the ones in force when they begin.
+                    day = min(day, agreement.date_start - relativedelta(days=1))
                 when = datetime.datetime.combine(day, datetime.time(5, 0))
                 last_message = Message.search([], order="id desc", limit=1).id
                 demo_git.lay_out_month(target, addons, month)
