@@ -116,5 +116,9 @@ registry.category("web_tour.tours").add("support_helpdesk_scope_log_and_reclassi
             content: "The ticket is billable",
             trigger: ".o_form_view:not(:has(.modal)) div[name='scope']:contains('Billable')",
         },
+        {
+            content: "The ticket is shown as saved (nothing left to save when the page closes)",
+            trigger: ".o_form_saved div[name='scope']:contains('Billable')",
+        },
     ],
 });
