@@ -180,7 +180,8 @@ class AccountMove(models.Model):
             for move in self
         ):
             template = self.env.ref(
-                "support_billing.mail_template_support_invoice", raise_if_not_found=False
+                "support_billing.mail_template_support_invoice",
+                raise_if_not_found=False,
             )
             if template:
                 return template

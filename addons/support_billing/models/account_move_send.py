@@ -110,9 +110,9 @@ class AccountMoveSend(models.AbstractModel):
                 user = self.env["res.users"].browse(move_data.get("author_user_id"))
                 agreement._support_report_missing_email(
                     move,
-                    move.with_context(
-                        lang=user.lang or self.env.lang
-                    ).env._("invoice %(invoice)s", invoice=move.name),
+                    move.with_context(lang=user.lang or self.env.lang).env._(
+                        "invoice %(invoice)s", invoice=move.name
+                    ),
                     user.exists() or move.invoice_user_id or agreement.user_id,
                 )
         return res

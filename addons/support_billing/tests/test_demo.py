@@ -176,9 +176,7 @@ class TestDemo(TransactionCase):
                 counts = agreement._support_counts_in_force(start)
                 self.assertTrue(counts, line.move_id.name)
                 for snapshot in counts.values():
-                    self.assertLessEqual(
-                        snapshot.date.date(), start, line.move_id.name
-                    )
+                    self.assertLessEqual(snapshot.date.date(), start, line.move_id.name)
                 self.assertEqual(
                     line.quantity,
                     agreement._support_code_line_quantity_on(start),

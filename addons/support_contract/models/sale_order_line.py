@@ -36,8 +36,9 @@ class SaleOrderLine(models.Model):
 
     def _support_hourly_lines(self):
         return self.filtered(
-            lambda line: line.product_id.support_hourly_service
-            and not line.display_type
+            lambda line: (
+                line.product_id.support_hourly_service and not line.display_type
+            )
         )
 
     @api.model_create_multi

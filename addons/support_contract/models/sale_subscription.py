@@ -376,9 +376,9 @@ class SaleSubscription(models.Model):
             self.env.su or self.env.context.get("support_closing")
         ):
             end = fields.Date.to_date(vals["date"])
-            self.filtered(lambda a: a.date != end)._support_check_ends_after_minimum_term(
-                "date", end
-            )
+            self.filtered(
+                lambda a: a.date != end
+            )._support_check_ends_after_minimum_term("date", end)
         if vals.get("is_paused") and not (
             self.env.su or self.env.context.get("support_pausing")
         ):

@@ -145,13 +145,17 @@ class SaleSubscription(models.Model):
         user = user or self.user_id or self.env.user
         if not user or user.share:
             return
-        already = self.env["mail.activity"].sudo().search_count(
-            [
-                ("res_model", "=", document._name),
-                ("res_id", "=", document.id),
-                ("user_id", "=", user.id),
-                ("summary", "=", summary),
-            ]
+        already = (
+            self.env["mail.activity"]
+            .sudo()
+            .search_count(
+                [
+                    ("res_model", "=", document._name),
+                    ("res_id", "=", document.id),
+                    ("user_id", "=", user.id),
+                    ("summary", "=", summary),
+                ]
+            )
         )
         if not already:
             document.sudo().activity_schedule(

@@ -308,9 +308,9 @@ class TestPauseInMinimumTerm(AgreementCommon):
             )
             with self.assertRaisesRegex(UserError, "kan inte upphöra innan"):
                 # As the web client calls it: in the user's language.
-                agreement.with_user(self.support_user).with_context(
-                    lang="sv_SE"
-                ).write({"date": "2026-06-30"})
+                agreement.with_user(self.support_user).with_context(lang="sv_SE").write(
+                    {"date": "2026-06-30"}
+                )
 
 
 @tagged("post_install", "-at_install")

@@ -190,7 +190,9 @@ class TestHoursSoldWithTheAgreement(SellingCommon):
         order = self.confirmed_order(
             self.support_manager, [(self.ops_product, 1), (self.hour_product, 2)]
         )
-        hours = order.order_line.filtered(lambda l: l.product_id == self.hour_product)
+        hours = order.order_line.filtered(
+            lambda line: line.product_id == self.hour_product
+        )
         self.assertEqual(hours.discount, 10.0)
         self.assertEqual(hours.price_subtotal, 2250.0)
         invoice = self.invoice_hours(order)
@@ -206,7 +208,11 @@ class TestHoursSoldWithTheAgreement(SellingCommon):
                 {
                     "partner_id": self.customer.id,
                     "order_line": [
-                        (0, 0, {"product_id": self.hour_product.id, "product_uom_qty": 2})
+                        (
+                            0,
+                            0,
+                            {"product_id": self.hour_product.id, "product_uom_qty": 2},
+                        )
                     ],
                 }
             )
@@ -215,13 +221,18 @@ class TestHoursSoldWithTheAgreement(SellingCommon):
         order.with_user(self.support_manager).write(
             {"order_line": [(0, 0, {"product_id": self.ops_product.id})]}
         )
-        hours = order.order_line.filtered(lambda l: l.product_id == self.hour_product)
+        hours = order.order_line.filtered(
+            lambda line: line.product_id == self.hour_product
+        )
         self.assertEqual(hours.discount, 10.0)
         self.assertEqual(order.amount_untaxed, 4900.0 + 2250.0)
 
     def test_the_best_discount_of_a_running_and_a_sold_agreement(self):
         self.start_agreement(
-            self.template_msa, self.customer, date(2026, 1, 1), product=self.monthly_product
+            self.template_msa,
+            self.customer,
+            date(2026, 1, 1),
+            product=self.monthly_product,
         )
         self.assertEqual(self.customer._support_hourly_discount(), 15.0)
         order = self.confirmed_order(
@@ -252,5 +263,7 @@ class TestHoursSoldWithTheAgreement(SellingCommon):
                 }
             )
         )
-        hours = order.order_line.filtered(lambda l: l.product_id == self.hour_product)
+        hours = order.order_line.filtered(
+            lambda line: line.product_id == self.hour_product
+        )
         self.assertEqual(hours.discount, 5.0)

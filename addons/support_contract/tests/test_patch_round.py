@@ -386,17 +386,15 @@ class TestPatchRound(PatchRoundCommon, HttpCase):
         self.assertEqual(action["context"]["default_template_id"], template.id)
 
     def test_maintenance_report_pdf_opens_and_ends_with_the_seller(self):
-        self.company.write(
-            {"company_registry": "556677-8899", "street": "Sveavägen 1"}
-        )
+        self.company.write({"company_registry": "556677-8899", "street": "Sveavägen 1"})
         round_ = self.done_round(self.production, date(2026, 10, 1))
         pdf = (
             self.env["ir.actions.report"]
             .with_user(self.support_user)
             .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(
-                "support_contract.action_report_patch_round", round_.ids
-            )[0]
+            ._render_qweb_pdf("support_contract.action_report_patch_round", round_.ids)[
+                0
+            ]
         )
         lines = [line for line in pdf_text(pdf).splitlines() if line.strip()]
         # The heading first, as on the quotation and the invoice.
