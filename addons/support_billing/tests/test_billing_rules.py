@@ -393,7 +393,8 @@ class TestBillingRules(SupportBillingCommon):
             self.env["ir.module.module"].search(
                 [("name", "=", "support_billing")]
             )._load_module_terms(["support_billing"], ["sv_SE"], overwrite=True)
-        self.customer.lang = "sv_SE"
+        # The customer and its people (the invoice goes to its contact).
+        (self.customer | self.customer.child_ids).lang = "sv_SE"
         self.usage_in_october([(self.ocr, 120)])
         self.billable_ticket_with_time(1, date(2026, 10, 20))
         self.agreement.recurring_next_date = date(2026, 11, 1)
