@@ -12,10 +12,11 @@ class AccountMoveReversal(models.TransientModel):
     _inherit = "account.move.reversal"
 
     def _prepare_default_reversal(self, move):
-        """A credit note of a customer invoice says which invoice it credits,
-        in the customer's language ("Krediterar faktura INV/...")."""
+        """A credit note of a support invoice (of a period) says which invoice
+        it credits, in the customer's language ("Krediterar faktura INV/...");
+        other credit notes keep Odoo's reference."""
         values = super()._prepare_default_reversal(move)
-        if move.move_type == "out_invoice":
+        if move.move_type == "out_invoice" and move.support_period_start:
             env = self.with_context(lang=move.partner_id.lang or self.env.lang).env
             if self.reason:
                 values["ref"] = env._(

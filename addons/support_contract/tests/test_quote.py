@@ -201,7 +201,7 @@ class TestQuoteFromRepository(SupportQuoteCommon):
         self.assertIn("prospekt_sales", html)
         self.assertIn("prospekt_stock", html)
         self.assertIn(order.support_quote_commit, html)
-        self.assertIn("1234", html)
+        self.assertIn("1,234", html)  # grouped as the reader's language does
         self.assertIn("Blocks × price per block", html)
         self.assertIn("What you commit to", html)
         self.assertIn("per month", html)
